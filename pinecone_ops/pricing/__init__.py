@@ -1,0 +1,1 @@
+"""Dated price book and Pinecone's cost and capacity models (pure functions)."""
