@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 KB = 1_000
@@ -74,3 +75,110 @@ def delete_write_units(deleted_bytes: int, *, minimum: int = WRITE_MIN_WU) -> in
 def delete_all_write_units() -> int:
     """WU for deleteAll or deleting a namespace."""
     return DELETE_ALL_WU
+
+
+# --- Edition-aware variants ------------------------------------------------------------------
+# The functions above are the current (2025-07-01) formulas and keep their defaults: the local
+# Pinecone meters with them. The cost models bill older editions too, so the rules that changed
+# (query model, minimums, WU rounding) are data, read from the price book into MeteringRules.
+
+@dataclass(frozen=True)
+class QueryRuTable:
+    """The 2024 query-RU table: ``ru[i][j]`` for ``records[i]`` and ``dimensions[j]``."""
+
+    records: tuple[int, ...]
+    dimensions: tuple[int, ...]
+    ru: tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
+class MeteringRules:
+    """The metering rules of one price-book edition (defaults: the current formulas)."""
+
+    query_model: str = "per-gb"  # "per-gb" (from 2025-07-01) or "table-2024"
+    query_min_ru: float = QUERY_MIN_RU
+    payload_ru_per_10_results: float = 0  # 2024: include_metadata/values cost 1 RU per 10 results
+    write_min_wu: float = WRITE_MIN_WU
+    write_rounding: str = "ceil"  # "ceil" (whole WUs) or "none" (fractional, as shown before 2025-07)
+    delete_all_wu: float = DELETE_ALL_WU
+    query_ru_table: QueryRuTable | None = field(default=None, compare=False)
+
+
+CURRENT_RULES = MeteringRules()
+
+
+def _interp(x: float, xs: tuple[float, ...], ys: tuple[float, ...]) -> float:
+    """Piecewise-linear interpolation that extends the end segments beyond the table."""
+    i = 0
+    while i < len(xs) - 2 and x > xs[i + 1]:
+        i += 1
+    x0, x1, y0, y1 = xs[i], xs[i + 1], ys[i], ys[i + 1]
+    return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+
+
+def table_query_read_units(table: QueryRuTable, records: int, dimension: int) -> float:
+    """RU per query from the 2024 table, interpolated in log(records), log(dims) and log(RU).
+
+    Pinecone published only the 3×3 table (about 500 B metadata), never the formula, so values
+    between and beyond the rows are our log-log approximation of its sublinear growth.
+    """
+    lr = math.log(max(1, records))
+    ld = math.log(max(1, dimension))
+    lrs = tuple(math.log(r) for r in table.records)
+    lds = tuple(math.log(d) for d in table.dimensions)
+    # Interpolate along dimensions within each records row, then across rows.
+    per_row = tuple(_interp(ld, lds, tuple(math.log(v) for v in row)) for row in table.ru)
+    return math.exp(_interp(lr, lrs, per_row))
+
+
+def _round_quarter(ru: float) -> float:
+    return math.ceil(ru * 4 - 1e-9) / 4
+
+
+def query_read_units_for(
+    rules: MeteringRules,
+    namespace_bytes: float,
+    *,
+    records: int | None = None,
+    dimension: int | None = None,
+    top_k: int = 10,
+    include_payload: bool = False,
+    rounding: str = "none",
+) -> float:
+    """RU for one query under an edition's rules.
+
+    ``per-gb``: ``max(minimum, GB)``; ``rounding="quarter"`` rounds up to 0.25 as one mid-2025 doc
+    did. ``table-2024``: the 2024 table (needs ``records`` and ``dimension``), at least the
+    minimum, plus the payload charge when metadata or values are returned.
+    """
+    if rules.query_model == "per-gb":
+        ru = query_read_units(namespace_bytes, minimum=rules.query_min_ru)
+        return _round_quarter(ru) if rounding == "quarter" else ru
+    if rules.query_model == "table-2024":
+        if rules.query_ru_table is None or records is None or dimension is None:
+            raise ValueError("the 2024 query model needs the RU table, records and dimension")
+        ru = max(rules.query_min_ru, table_query_read_units(rules.query_ru_table, records, dimension))
+        if include_payload and rules.payload_ru_per_10_results:
+            ru += rules.payload_ru_per_10_results * math.ceil(top_k / FETCH_RECORDS_PER_RU)
+        return ru
+    raise ValueError(f"unknown query model {rules.query_model!r}")
+
+
+def _write_units(rules: MeteringRules, kilobytes: float) -> float:
+    units = math.ceil(kilobytes - 1e-12) if rules.write_rounding == "ceil" else kilobytes
+    return max(rules.write_min_wu, units)
+
+
+def upsert_write_units_for(rules: MeteringRules, request_bytes: int, overwritten_bytes: int = 0) -> float:
+    """WU for one upsert request under an edition's rules (overwrites add the existing bytes)."""
+    return _write_units(rules, (request_bytes + overwritten_bytes) / KB)
+
+
+def update_write_units_for(rules: MeteringRules, new_bytes: int, old_bytes: int) -> float:
+    """WU for one update under an edition's rules: new + existing record bytes."""
+    return _write_units(rules, (new_bytes + old_bytes) / KB)
+
+
+def delete_write_units_for(rules: MeteringRules, deleted_bytes: int) -> float:
+    """WU for one delete request under an edition's rules."""
+    return _write_units(rules, deleted_bytes / KB)
