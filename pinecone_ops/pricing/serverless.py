@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
+from typing import Sequence
 
 from pinecone_ops.pricing import units
 from pinecone_ops.pricing.bill import Bill, LineItem, cents, money, priced_line, to_decimal
@@ -88,6 +89,7 @@ def serverless_bill(
     plan: str = "standard",
     edition: str | dt.date | Edition | None = None,
     ru_rounding: str = "none",
+    extra_lines: Sequence[LineItem] = (),
 ) -> Bill:
     """Monthly bill of one serverless index, itemised, under a plan and price-book edition.
 
@@ -95,6 +97,7 @@ def serverless_bill(
     namespace it searches (the multitenancy lever). Upserts and deletes are sent in batches of
     ``batch_size``. Line items are rounded to the cent and the total is their sum, as on an
     invoice. Below the plan minimum a "minimum usage" line makes up the difference.
+    ``extra_lines`` are other usage lines billed under the same plan (dedicated read nodes).
     """
     _validate(records, dimension, metadata_bytes, id_bytes, namespaces, overwrite_fraction, ru_rounding,
               queries_per_month, fetches_per_month, lists_per_month, upserts_per_month, deletes_per_month,
@@ -142,7 +145,7 @@ def serverless_bill(
         raise PricebookError(f"the {pl.label} plan lacks a unit price in the {ed.id} edition")
 
     warnings = _cap_warnings(pl, storage_gb, ru, wu, egress_gb)
-    items = [i for i in items if i.figure is not None or i.amount]
+    items = [i for i in items if i.figure is not None or i.amount] + list(extra_lines)
     items += _plan_lines(pl, sum((i.amount for i in items), Decimal("0.00")))
     return Bill(ed, pl.name, pl.label, tuple(items), q, tuple(warnings), tuple(notes) + ed.notes)
 
