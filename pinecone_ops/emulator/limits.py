@@ -1,0 +1,155 @@
+"""Pinecone's data-plane limits and record validation (reference/pinecone-api.md §5).
+
+Every check raises :class:`InvalidArgument` (HTTP 400, gRPC code 3), the way Pinecone answers.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from pinecone_ops.emulator.exceptions import InvalidArgument
+from pinecone_ops.pricing import units
+
+MAX_UPSERT_RECORDS = 1_000
+#: Upsert size limit, on the records' billable bytes (not JSON text): Pinecone's batch-fit table
+#: (559 records × (768·4 + 500) B, 245 × (1536·4 + 2000) B) fits exactly under 2,000,000 B.
+MAX_UPSERT_BYTES = 2_000_000
+MAX_METADATA_BYTES = 40_960
+MAX_ID_LENGTH = 512
+MAX_DIMENSION = 20_000
+MAX_TOP_K = 10_000
+MAX_IDS_PER_REQUEST = 1_000
+MAX_LIST_LIMIT = 100
+MAX_FETCH_BY_METADATA_LIMIT = 10_000
+MAX_SPARSE_NNZ = 2_048
+MAX_NAMESPACE_LENGTH = 512
+
+
+def check_id(rid: Any, what: str = "Vector ID") -> str:
+    """A record id: 1–512 ASCII characters, no NUL."""
+    if not isinstance(rid, str):
+        raise InvalidArgument(f"{what} must be a string")
+    if not rid:
+        raise InvalidArgument(f"{what} must not be empty")
+    if len(rid) > MAX_ID_LENGTH:
+        raise InvalidArgument(f"{what} exceeds the maximum length of {MAX_ID_LENGTH} characters: length {len(rid)}")
+    if not rid.isascii() or "\x00" in rid:
+        raise InvalidArgument(f"{what} must be ASCII and must not contain the null character: {rid!r}")
+    return rid
+
+
+def check_namespace(name: Any) -> str:
+    """A namespace name ('' = default): ≤ 512 ASCII characters, no NUL."""
+    if name is None:
+        return ""
+    if not isinstance(name, str):
+        raise InvalidArgument("Namespace must be a string")
+    if len(name) > MAX_NAMESPACE_LENGTH or not name.isascii() or "\x00" in name:
+        raise InvalidArgument(f"Namespace name must be at most {MAX_NAMESPACE_LENGTH} ASCII characters without the null character")
+    return name
+
+
+def check_metadata(md: Any, rid: str) -> tuple[dict | None, int]:
+    """Validate record metadata; returns (stored form, billable bytes). Numbers become floats."""
+    if md is None:
+        return None, 0
+    if not isinstance(md, dict):
+        raise InvalidArgument(f"Metadata of vector {rid} must be a JSON object")
+    out: dict[str, Any] = {}
+    for key, v in md.items():
+        if key.startswith("$"):
+            raise InvalidArgument(f"Metadata key {key!r} of vector {rid} must not start with '$'")
+        if isinstance(v, (str, bool)):
+            out[key] = v
+        elif isinstance(v, (int, float)):
+            if not math.isfinite(v):
+                raise InvalidArgument(f"Metadata value for key {key!r} of vector {rid} must be a finite number")
+            out[key] = float(v)
+        elif isinstance(v, list):
+            if not all(isinstance(s, str) for s in v):
+                raise InvalidArgument(
+                    f"Metadata value for key {key!r} of vector {rid} must be a list of strings; "
+                    "lists may only contain strings")
+            out[key] = list(v)
+        elif v is None:
+            raise InvalidArgument(
+                f"Metadata value for key {key!r} of vector {rid} is null; null values are not supported, omit the key instead")
+        else:
+            raise InvalidArgument(
+                f"Metadata value for key {key!r} of vector {rid} must be a string, number, boolean or list of strings, "
+                "not a nested object")
+    size = units.metadata_bytes(md)
+    if size > MAX_METADATA_BYTES:
+        raise InvalidArgument(f"metadata size is {size} bytes, which exceeds the limit of {MAX_METADATA_BYTES} bytes per vector")
+    return (out or None), size
+
+
+def check_sparse(sv: Any, rid: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse values: equal-length indices (unique uint32) and values, ≤ 2048 entries."""
+    where = f" of vector {rid}" if rid else ""
+    if not isinstance(sv, dict) or "indices" not in sv or "values" not in sv:
+        raise InvalidArgument(f"Sparse values{where} must have 'indices' and 'values'")
+    ind, val = sv["indices"], sv["values"]
+    if not isinstance(ind, list) or not isinstance(val, list):
+        raise InvalidArgument(f"Sparse indices and values{where} must be arrays")
+    if len(ind) != len(val):
+        raise InvalidArgument(
+            f"Sparse vector{where} has {len(ind)} indices and {len(val)} values; they must have the same length")
+    if len(ind) > MAX_SPARSE_NNZ:
+        raise InvalidArgument(f"Sparse vector{where} has {len(ind)} non-zero values; the maximum is {MAX_SPARSE_NNZ}")
+    if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < 2**32 for i in ind):
+        raise InvalidArgument(f"Sparse indices{where} must be integers between 0 and 4294967295")
+    if len(set(ind)) != len(ind):
+        raise InvalidArgument(f"Sparse vector{where} contains duplicate indices")
+    try:
+        values = np.asarray(val, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise InvalidArgument(f"Sparse values{where} must be numbers") from None
+    return np.asarray(ind, dtype=np.int64), values
+
+
+def dimension_mismatch(got: int, want: int) -> InvalidArgument:
+    return InvalidArgument(f"Vector dimension {got} does not match the dimension of the index {want}")
+
+
+def dense_matrix(rows: list[Any], dimension: int, ids: list[str]) -> np.ndarray:
+    """Dense values of a batch as a float32 matrix, with Pinecone's error for the first bad row."""
+    try:
+        mat = np.asarray(rows, dtype=np.float32)
+        if mat.ndim == 2 and mat.shape[1] == dimension:
+            bad = ~np.isfinite(mat).all(axis=1) | ~mat.any(axis=1)
+            if not bad.any():
+                return mat
+    except (TypeError, ValueError):
+        pass
+    for rid, row in zip(ids, rows):
+        if not isinstance(row, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in row):
+            raise InvalidArgument(f"Values of vector {rid} must be an array of numbers")
+        if len(row) != dimension:
+            raise dimension_mismatch(len(row), dimension)
+        arr = np.asarray(row, dtype=np.float32)
+        if not np.isfinite(arr).all():
+            raise InvalidArgument(f"Values of vector {rid} must be finite numbers")
+        if not arr.any():
+            raise InvalidArgument(f"Dense vector {rid} must contain at least one non-zero value")
+    raise InvalidArgument("Invalid dense values")  # pragma: no cover - loop above always finds it
+
+
+def check_top_k(top_k: Any) -> int:
+    if top_k is None:
+        raise InvalidArgument("topK is required and must be a positive integer")
+    if not isinstance(top_k, int) or isinstance(top_k, bool) or top_k < 1:
+        raise InvalidArgument(f"topK must be a positive integer, got {top_k!r}")
+    if top_k > MAX_TOP_K:
+        raise InvalidArgument(f"topK must be less than or equal to {MAX_TOP_K}, got {top_k}")
+    return top_k
+
+
+def check_ids(ids: Any, op: str) -> list[str]:
+    if not isinstance(ids, list):
+        raise InvalidArgument(f"ids must be an array of strings")
+    if len(ids) > MAX_IDS_PER_REQUEST:
+        raise InvalidArgument(f"Cannot {op} more than {MAX_IDS_PER_REQUEST} ids in one request, got {len(ids)}")
+    return [check_id(i) for i in ids]
