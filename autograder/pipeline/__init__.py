@@ -1,0 +1,19 @@
+"""Batch grading on top of nbgrader 0.9: ``grade_class`` grades a whole class in parallel.
+
+Each submission is autograded in its own scratch course by a child process under time, memory and
+output limits, next to its own local Pinecone server process; the parent merges results into the
+one gradebook (single writer), writes feedback, grades CSV, report and histograms, and keeps a
+state file so an interrupted run continues. See docs/grading.md.
+"""
+from __future__ import annotations
+
+from .options import GradeOptions
+
+__all__ = ["GradeOptions", "grade_class"]
+
+
+def grade_class(*args, **kwargs):
+    """Grade submissions; see :func:`autograder.pipeline.run.grade_class`."""
+    from .run import grade_class as _grade_class
+
+    return _grade_class(*args, **kwargs)

@@ -1,0 +1,121 @@
+"""Outputs for the instructor: grades CSV, report.json and report.md, histograms, summary table."""
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+
+GRADE_COLUMNS = ["assignment", "student_id", "score", "max_score", "percent", "status", "review",
+                 "cells", "reasons", "tamper"]
+
+
+def needs_review(result: dict) -> bool:
+    """Tamper findings, a failed or invalid submission, or pending manual grades: a human looks."""
+    return bool(result.get("tamper")) or result.get("status") != "graded"
+
+
+def _cells(result: dict) -> str:
+    return " ".join(f"{c['name']}={c['auto_score'] if c['auto_score'] is not None else '?'}"
+                    f"/{c['max_score']:g}" for c in result.get("cells", []))
+
+
+def rows(results: list[dict]) -> list[dict]:
+    """One CSV row per result."""
+    out = []
+    for r in results:
+        pct = 100.0 * r["score"] / r["max_score"] if r["max_score"] else 0.0
+        out.append({"assignment": r["assignment"], "student_id": r["student"],
+                    "score": f"{r['score']:g}", "max_score": f"{r['max_score']:g}",
+                    "percent": f"{pct:.1f}", "status": r["status"],
+                    "review": "yes" if needs_review(r) else "",
+                    "cells": _cells(r), "reasons": "; ".join(r.get("reasons", [])),
+                    "tamper": "; ".join(t["text"] for t in r.get("tamper", []))})
+    return out
+
+
+def write_csv(results: list[dict], path: Path) -> None:
+    """grades.csv (one row per student and assignment)."""
+    with open(path, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=GRADE_COLUMNS)
+        w.writeheader()
+        w.writerows(rows(results))
+
+
+def write_histograms(results: list[dict], folder: Path) -> list[Path]:
+    """histogram-<assignment>.png: score distribution, one per assignment."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    by_a: dict[str, list[dict]] = defaultdict(list)
+    for r in results:
+        by_a[r["assignment"]].append(r)
+    paths = []
+    for a, rs in sorted(by_a.items()):
+        max_score = max(r["max_score"] for r in rs) or 1.0
+        scores = [r["score"] for r in rs]
+        fig, ax = plt.subplots(figsize=(6, 3.5), dpi=100)
+        bins = min(20, max(5, int(max_score) + 1))
+        ax.hist(scores, bins=bins, range=(0, max_score), color="#3b6ea5", edgecolor="white")
+        mean = sum(scores) / len(scores)
+        ax.axvline(mean, color="#d1495b", linestyle="--", label=f"mean {mean:.1f}")
+        ax.set(title=f"{a}: {len(rs)} submissions", xlabel=f"score (max {max_score:g})",
+               ylabel="students")
+        ax.legend()
+        fig.tight_layout()
+        path = folder / f"histogram-{a}.png"
+        fig.savefig(path)
+        plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+def summary_table(results: list[dict], width: int = 60) -> str:
+    """The table printed at the end of a run."""
+    header = f"{'assignment':<12} {'student':<16} {'score':>11} {'status':<8}  notes"
+    lines = [header, "-" * len(header)]
+    for row, r in zip(rows(results), results):
+        notes = "; ".join(r.get("reasons", []))
+        if r.get("tamper"):
+            notes = f"TAMPER x{len(r['tamper'])}; " + notes
+        notes = notes if len(notes) <= width else notes[: width - 1] + "…"
+        lines.append(f"{row['assignment']:<12} {row['student_id']:<16} "
+                     f"{row['score'] + '/' + row['max_score']:>11} {row['status']:<8}  {notes}")
+    by_a: dict[str, list[float]] = defaultdict(list)
+    for r in results:
+        by_a[r["assignment"]].append(100.0 * r["score"] / (r["max_score"] or 1))
+    lines.append("")
+    for a, pcts in sorted(by_a.items()):
+        pcts.sort()
+        median = pcts[len(pcts) // 2]
+        lines.append(f"{a}: {len(pcts)} submissions, mean {sum(pcts) / len(pcts):.1f}%, "
+                     f"median {median:.1f}%, review {sum(needs_review(r) for r in results if r['assignment'] == a)}")
+    return "\n".join(lines)
+
+
+def write_markdown(results: list[dict], path: Path) -> None:
+    """report.md: every submission's status, reasons and tamper findings, for the instructor."""
+    out = ["# Grading report", ""]
+    for r in results:
+        out.append(f"## {r['assignment']} / {r['student']}: {r['score']:g}/{r['max_score']:g} "
+                   f"({r['status']})")
+        for c in r.get("cells", []):
+            err = f" — {c['error']}" if c.get("error") else ""
+            out.append(f"- {c['name']}: {c['auto_score'] if c['auto_score'] is not None else 'manual'}"
+                       f"/{c['max_score']:g}{err}")
+        out += [f"- note: {x}" for x in r.get("reasons", [])]
+        out += [f"- **tamper** ({t['notebook']}) {t['text']}" for t in r.get("tamper", [])]
+        out.append("")
+    path.write_text("\n".join(out))
+
+
+def write_all(results: list[dict], folder: Path) -> dict[str, Path]:
+    """Every report file; returns their paths by kind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(results, folder / "grades.csv")
+    (folder / "report.json").write_text(json.dumps(results, indent=1))
+    write_markdown(results, folder / "report.md")
+    hists = write_histograms(results, folder) if results else []
+    return {"csv": folder / "grades.csv", "json": folder / "report.json",
+            "markdown": folder / "report.md", **{p.stem: p for p in hists}}

@@ -1,0 +1,119 @@
+"""``grade_class``: import, grade in parallel, merge, report. The engine behind ``pinecone-ops grade``."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from pathlib import Path
+
+from . import report, server
+from .coursedir import CourseError, Template, assignments, build_template
+from .gradebook import MainGradebook
+from .importer import collect, extract_zip
+from .limits import kill_running
+from .options import GradeOptions
+from .state import State
+from .worker import Job, grade_one
+
+
+def _say(opts: GradeOptions, msg: str) -> None:
+    print(msg, file=sys.stderr if opts.progress else sys.stdout, flush=True)
+
+
+def _jobs(target: str, submissions: Path, opts: GradeOptions) -> tuple[list[Job], list[str], list[str]]:
+    known = assignments(opts.course)
+    if target == "all":
+        wanted = known
+    elif target in known:
+        wanted = [target]
+    else:
+        raise CourseError(f"unknown assignment {target!r}; choose one of: {', '.join(known)} or 'all'")
+    names = {a: sorted(p.stem for p in (opts.course / "source" / a).glob("*.ipynb")) for a in wanted}
+    if not submissions.exists():
+        raise CourseError(f"{submissions} does not exist; pass a folder of "
+                          "<student>/<assignment>/*.ipynb or an LMS .zip")
+    root = submissions
+    if submissions.is_file():
+        if submissions.suffix.lower() != ".zip":
+            raise CourseError(f"{submissions} is a file but not a .zip; pass a folder or an LMS zip")
+        root = extract_zip(submissions, Path(tempfile.mkdtemp(
+            prefix="import-", dir=_grading_dir(opts))))
+    jobs, unmapped = collect(root, wanted, names, opts.pattern)
+    return jobs, unmapped, wanted
+
+
+def _grading_dir(opts: GradeOptions) -> Path:
+    d = opts.out / ".grading"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def grade_class(target: str, submissions: Path, opts: GradeOptions) -> list[dict]:
+    """Grade ``target`` (an assignment id or ``all``) from ``submissions``; returns the results.
+
+    Writes into ``opts.out``: gradebook.db, submitted/, autograded/, feedback/ (nbgrader's layout)
+    and grading/ (grades.csv, report.json, report.md, histogram-<assignment>.png, state.json).
+    """
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    opts.out.mkdir(parents=True, exist_ok=True)
+    jobs, unmapped, wanted = _jobs(target, submissions, opts)
+    for path in unmapped:
+        _say(opts, f"warning: cannot tell whose {path} is (check --pattern); skipped")
+    if opts.students:
+        jobs = [j for j in jobs if j.student in opts.students]
+        missing = set(opts.students) - {j.student for j in jobs}
+        if missing:
+            raise CourseError(f"no submission from {', '.join(sorted(missing))} in {submissions}")
+    state = State(opts.out / "grading" / "state.json")
+    todo = [j for j in jobs if opts.force or opts.students or not state.done(j.key, j.digest)]
+    if opts.server and not server.available():
+        _say(opts, "note: this pinecone_ops has no `serve` command; grading without a local "
+                   "Pinecone process per submission")
+    templates: dict[str, Template] = {}
+    for a in sorted({j.assignment for j in todo}):
+        _say(opts, f"preparing {a} (nbgrader generate_assignment in a scratch course)…")
+        templates[a] = build_template(opts.course, a, _grading_dir(opts))
+    _say(opts, f"{len(jobs)} submissions, {len(jobs) - len(todo)} already graded, "
+               f"{len(todo)} to grade with {opts.workers} worker(s)")
+    _run(todo, templates, state, opts)
+    results = [state.results[j.key] for j in jobs if j.key in state.results]
+    report.write_all(results, opts.out / "grading")
+    return results
+
+
+def _run(todo: list[Job], templates: dict[str, Template], state: State, opts: GradeOptions) -> None:
+    from tqdm import tqdm
+
+    book = MainGradebook(opts.out)
+    bar = tqdm(total=len(todo), unit="nb", disable=not opts.progress, file=sys.stderr)
+
+    def finish(job: Job, result: dict) -> None:
+        book.merge(templates[job.assignment], result)   # single writer: only this thread
+        state.record(job.key, result)
+        bar.set_postfix_str(f"{job.student} {result['score']:g}/{result['max_score']:g}")
+        bar.update()
+
+    pool = ThreadPoolExecutor(max_workers=max(1, opts.workers))
+    try:
+        pending = {pool.submit(grade_one, j, templates[j.assignment], opts.course, opts): j
+                   for j in todo}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = pending.pop(fut)
+                try:
+                    result = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the class
+                    result = {"student": job.student, "assignment": job.assignment,
+                              "digest": "", "max_score": templates[job.assignment].max_score,
+                              "score": 0.0, "cells": [], "tamper": [], "feedback": [],
+                              "status": "failed", "reasons": [f"grader error: {exc!r}"]}
+                finish(job, result)
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        kill_running()
+        bar.close()
+        raise
+    pool.shutdown()
+    bar.close()

@@ -1,0 +1,48 @@
+"""One local Pinecone per submission, in its own process outside the student's kernel.
+
+Student code reaches it only over HTTP (PINECONE_OPS_HOST), so it cannot rewrite the request log or
+usage ledger the hidden checks read through the admin API.
+"""
+from __future__ import annotations
+
+import importlib.util
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from .limits import RUNNING, kill_tree
+
+
+def available() -> bool:
+    """True when this pinecone_ops has the ``serve`` command."""
+    return importlib.util.find_spec("pinecone_ops.commands.serve") is not None
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LocalPinecone:
+    """``pinecone-ops serve`` on a free port; the child waits for it to listen."""
+
+    def __init__(self, log: Path, env: dict[str, str]):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._log = open(log, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "pinecone_ops.cli", "serve", "--host", "127.0.0.1",
+             "--port", str(self.port)],
+            stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+            start_new_session=True)
+        RUNNING.add(self.proc.pid)
+
+    def stop(self) -> None:
+        """Kill the server and anything it started."""
+        kill_tree(self.proc.pid)
+        self.proc.wait()
+        RUNNING.discard(self.proc.pid)
+        self._log.close()
