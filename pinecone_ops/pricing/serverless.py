@@ -27,18 +27,22 @@ def namespace_gb(records: int, dimension: int, metadata_bytes: int = 0, id_bytes
     return namespace_bytes(records, dimension, metadata_bytes, id_bytes, sparse_nnz) / units.GB
 
 
+def max_batch_size(record_size: int) -> int:
+    """Most records of ``record_size`` bytes one upsert can carry: min(1,000, 2 MB ÷ size)."""
+    limits = load_pricebook().limits
+    return int(min(limits["max_upsert_records"].value, limits["max_upsert_bytes"].value // max(1, record_size)))
+
+
 def check_batch(batch_size: int, record_size: int) -> None:
     """Raise ValueError unless a batch fits Pinecone's upsert limits (1,000 records, 2 MB)."""
-    limits = load_pricebook().limits
-    max_records = int(limits["max_upsert_records"].value)
-    max_bytes = int(limits["max_upsert_bytes"].value)
-    if not 1 <= batch_size <= max_records:
-        raise ValueError(f"batch size {batch_size} is outside 1..{max_records:,}: Pinecone accepts at most "
-                         f"{max_records:,} records per upsert; use a batch size of {max_records:,} or less")
-    if batch_size * record_size > max_bytes:
-        fit = max(1, max_bytes // max(1, record_size))
-        raise ValueError(f"a batch of {batch_size} records of {record_size:,} B is {batch_size * record_size:,} B, "
-                         f"over Pinecone's 2 MB upsert limit; use a batch size of {fit} or less")
+    fit = max_batch_size(record_size)
+    if batch_size < 1 or batch_size > fit:
+        max_records = int(load_pricebook().limits["max_upsert_records"].value)
+        why = (f"over Pinecone's limit of {max_records:,} records per upsert" if batch_size > max_records else
+               f"{batch_size * record_size:,} B, over Pinecone's 2 MB upsert limit" if batch_size > 1 else
+               "not a batch")
+        raise ValueError(f"a batch of {batch_size} records of {record_size:,} B is {why}; "
+                         f"use a batch size between 1 and {max(1, fit)}")
 
 
 def batched_write_units(rules: units.MeteringRules, count: int, batch_size: int, record_size: int,

@@ -108,7 +108,9 @@ CURRENT_RULES = MeteringRules()
 
 
 def _interp(x: float, xs: tuple[float, ...], ys: tuple[float, ...]) -> float:
-    """Piecewise-linear interpolation that extends the end segments beyond the table."""
+    """Piecewise-linear interpolation; constant below the table, last segment extended above it."""
+    if x <= xs[0]:
+        return ys[0]
     i = 0
     while i < len(xs) - 2 and x > xs[i + 1]:
         i += 1
@@ -120,7 +122,8 @@ def table_query_read_units(table: QueryRuTable, records: int, dimension: int) ->
     """RU per query from the 2024 table, interpolated in log(records), log(dims) and log(RU).
 
     Pinecone published only the 3×3 table (about 500 B metadata), never the formula, so values
-    between and beyond the rows are our log-log approximation of its sublinear growth.
+    between the rows are our log-log approximation of its sublinear growth; below the smallest
+    row or column the edge value holds, above the largest the last segment's growth continues.
     """
     lr = math.log(max(1, records))
     ld = math.log(max(1, dimension))
