@@ -17,7 +17,7 @@ import numpy as np
 from pinecone_ops.emulator import filters, limits
 from pinecone_ops.emulator.exceptions import AlreadyExists, InvalidArgument, NotFound
 from pinecone_ops.emulator.metering import RequestRecord
-from pinecone_ops.emulator.models import Backend, Index, canonical_namespace
+from pinecone_ops.emulator.models import DEFAULT_NAMESPACE, Backend, Index, canonical_namespace
 from pinecone_ops.emulator.store import NamespaceStore
 from pinecone_ops.pricing import units
 
@@ -199,12 +199,16 @@ def delete(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict
         rec.params["delete_all"] = True
     with idx.lock:
         ns = idx.namespace(ns_name)
-        if ns is None:
+        if ns is None and canonical_namespace(ns_name) != DEFAULT_NAMESPACE:
             raise NotFound("Namespace not found")
         if delete_all:
-            del idx.namespaces[canonical_namespace(ns_name)]
+            # Empties the namespace but keeps it (delete_namespace removes it).
+            if ns is not None:
+                idx.namespaces[canonical_namespace(ns_name)] = NamespaceStore(ns.dimension)
             idx.lsn += 1
             freed = None
+        elif ns is None:
+            freed = 0  # the default namespace always exists, even when empty
         else:
             if node is not None:
                 rows = ns.select(node)
@@ -454,6 +458,8 @@ def describe_namespace(backend: Backend, idx: Index, name: str, rec: RequestReco
     with idx.lock:
         ns = idx.namespace(name)
         if ns is None:
+            if canonical_namespace(name) == DEFAULT_NAMESPACE:
+                return {"name": DEFAULT_NAMESPACE, "record_count": "0"}
             raise NotFound(f"Namespace {name} not found")
         return _ns_description(canonical_namespace(name), ns)
 
