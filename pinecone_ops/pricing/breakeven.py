@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Mapping, Sequence
 
 from pinecone_ops.pricing.drn import drn_bill
@@ -120,6 +121,7 @@ def cost_curves(costs: Mapping[str, CostFn], qps: Sequence[float]) -> dict[str, 
 
 def break_evens(costs: Mapping[str, CostFn], qps_max: float, steps: int = 200) -> list[BreakEven]:
     """Break-even points between every pair of options, sorted by QPS."""
+    costs = {name: lru_cache(maxsize=None)(fn) for name, fn in costs.items()}  # each curve is shared by pairs
     names = list(costs)
     points = []
     for i, a in enumerate(names):

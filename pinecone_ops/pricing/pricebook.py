@@ -216,14 +216,14 @@ def parse(data: Mapping[str, Any], path: Path = DEFAULT_PATH) -> PriceBook:
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> PriceBook:
+    # Keyed by the path as given: the models call this on every computation, so no filesystem work here.
     with open(path, "rb") as fh:
-        return parse(tomllib.load(fh), Path(path))
+        return parse(tomllib.load(fh), Path(path).resolve())
 
 
 def load_pricebook(path: str | os.PathLike[str] | None = None) -> PriceBook:
     """The price book at ``path``, else ``$PINECONE_OPS_PRICEBOOK``, else the packaged one (cached)."""
-    chosen = path or os.environ.get("PINECONE_OPS_PRICEBOOK") or DEFAULT_PATH
-    return _load(str(Path(chosen).resolve()))
+    return _load(os.fspath(path or os.environ.get("PINECONE_OPS_PRICEBOOK") or DEFAULT_PATH))
 
 
 def edition(when: str | dt.date | Edition | None = None) -> Edition:
