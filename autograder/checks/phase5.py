@@ -151,7 +151,7 @@ def check_break_even(break_even_qps: Callable, plot_crossover: Callable) -> None
         ded = labels["dedicated"].get_ydata()
         expect(all(close(y, drn, rel=1e-9) for y in ded), "the dedicated line should be flat at drn_monthly")
         be = expected_break_even(gb, drn)
-        verticals = [line for line in ax.get_lines() if line not in labels.values()
+        verticals = [line for line in ax.get_lines() if line.get_label() not in {"on-demand", "dedicated"}
                      and len(set(map(float, line.get_xdata()))) == 1]
         expect(any(close(float(line.get_xdata()[0]), be, rel=1e-6) for line in verticals),
                f"mark the break-even with a vertical line at {be:.3f} QPS (ax.axvline)")

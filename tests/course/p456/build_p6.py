@@ -32,11 +32,23 @@ from pinecone import Pinecone, ServerlessSpec
 from pinecone.exceptions import PineconeApiException
 import pinecone_ops
 from pinecone_ops import course
-from pinecone_ops.datasets import records as film_records
 
 pc = course.start("phase6")
 admin = pinecone_ops.admin()   # the local Pinecone's request log and fault switches
-FILMS = film_records(600)
+from pinecone_ops.datasets import synthetic_vectors
+
+GENRES = ["Drama", "Comedy", "Action", "Documentary", "Romance", "Animation"]
+
+
+def catalog(n, dimension=64, seed=6):
+    \"\"\"A seeded film catalogue: unit vectors with title, year and genres (a list of strings).\"\"\"
+    data, rng = synthetic_vectors(n, dimension, seed=seed), random.Random(seed)
+    return [{"id": f"film-{i}", "values": data.vectors[i].round(6).tolist(),
+             "metadata": {"title": f"Film {i}", "year": rng.randrange(1950, 2025),
+                          "genres": rng.sample(GENRES, 2)}} for i in range(n)]
+
+
+FILMS = catalog(600)
 DIM = len(FILMS[0]["values"])
 
 
@@ -134,7 +146,7 @@ def health_report(pc, threshold=0.8):
     report = []
     for model in pc.list_indexes():
         stats = pc.Index(name=model.name).describe_index_stats()
-        kind = "pod" if model.deployment.deployment_type == "pod" else "serverless"
+        kind = "pod" if getattr(model.deployment, "pod_type", None) else "serverless"
         fullness = float(stats.index_fullness or 0.0)
         report.append({"name": model.name, "kind": kind, "records": stats.total_vector_count,
                        "fullness": fullness, "alert": kind == "pod" and fullness >= threshold})
@@ -266,7 +278,7 @@ def contents(index):
     \"\"\"Every record of every namespace: {namespace: {id: (values, metadata)}}.\"\"\"
     out = {}
     for ns in index.describe_index_stats().namespaces:
-        ids = [i for page in index.list(namespace=ns) for i in page]
+        ids = [item.id for page in index.list(namespace=ns) for item in page.vectors]
         records = {}
         for start in range(0, len(ids), 1000):
             fetched = index.fetch(ids=ids[start:start + 1000], namespace=ns).vectors
@@ -301,7 +313,8 @@ The safe order — and the one the grader reads from the request log:
    `upsert` in batches (≤ 1,000 records and 2 MB);
 3. **verify**: record counts per namespace equal (`describe_index_stats` on both), and a sample of
    records fetched from both is identical;
-4. **switch** the router to the target;
+4. **switch** the router to the target, then give in-flight reads a moment to **drain** (a reader
+   that looked up the old name just before the switch is still talking to it);
 5. only then **delete** the old index.
 
 Writes arriving during a migration need dual writes or a replay from your source of truth; this lab
@@ -386,8 +399,8 @@ def migrate(pc, source, target, router):
     new = pc.Index(name=target)
     namespaces = old.describe_index_stats().namespaces
     for ns in namespaces:
-        for ids in old.list(namespace=ns):
-            fetched = old.fetch(ids=list(ids), namespace=ns).vectors
+        for page in old.list(namespace=ns):
+            fetched = old.fetch(ids=[item.id for item in page.vectors], namespace=ns).vectors
             batch = [{"id": k, "values": list(v.values), **({"metadata": dict(v.metadata)} if v.metadata else {})}
                      for k, v in fetched.items()]
             new.upsert(vectors=batch, namespace=ns)
@@ -395,12 +408,13 @@ def migrate(pc, source, target, router):
     for ns, summary in namespaces.items():
         if new_counts.get(ns) is None or new_counts[ns].vector_count != summary.vector_count:
             raise RuntimeError(f"namespace {ns!r}: counts differ after the copy; not switching")
-        sample = [i for page in old.list(namespace=ns, limit=20) for i in page][:20]
+        sample = [item.id for item in old.list_paginated(namespace=ns, limit=20).vectors]
         a = old.fetch(ids=sample, namespace=ns).vectors
         b = new.fetch(ids=sample, namespace=ns).vectors
         if {k: (list(v.values), v.metadata) for k, v in a.items()} != {k: (list(v.values), v.metadata) for k, v in b.items()}:
             raise RuntimeError(f"namespace {ns!r}: sampled records differ; not switching")
     router.switch(target)
+    time.sleep(0.5)          # drain: let reads that picked the old name before the switch finish
     pc.delete_index(source)
     ### END SOLUTION
 """)
