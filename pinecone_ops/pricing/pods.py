@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from pinecone_ops.pricing.bill import cents, to_decimal
-from pinecone_ops.pricing.pricebook import Figure, PricebookError, load_pricebook
+from pinecone_ops.pricing.pricebook import Figure, load_pricebook
 
 FAMILIES = ("p1", "p2", "s1")
 SIZES = ("x1", "x2", "x4", "x8")

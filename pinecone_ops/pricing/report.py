@@ -55,6 +55,7 @@ def bill_text(bill: Bill) -> str:
                        for i in bill.items if i.figure is not None and i.figure.uncertain})
         out.append("* " + "\n* ".join(soft))
     out += [f"warning: {w}" for w in bill.warnings]
+    out += [f"note: {n}" for n in bill.notes]
     return "\n".join(out)
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from pinecone_ops.pricing import units
-from pinecone_ops.pricing.bill import Bill, LineItem, cents, money, priced_line, to_decimal
+from pinecone_ops.pricing.bill import Bill, LineItem, cents, money, priced_line
 from pinecone_ops.pricing.pricebook import Edition, Plan, PricebookError, load_pricebook
 
 MILLION = 1_000_000

@@ -73,3 +73,10 @@ def workload_sliders(records: int, dimension: int, metadata_bytes: int) -> dict[
 def values(controls: dict[str, w.ValueWidget]) -> dict[str, Any]:
     """Control values, with log-slider counts as whole numbers."""
     return {k: int(round(c.value)) if getattr(c, "pco_integer", False) else c.value for k, c in controls.items()}
+
+
+def on_change(controls: dict[str, w.ValueWidget], refresh: Callable[[], None]) -> None:
+    """Call ``refresh`` whenever any control's value changes, then once now."""
+    for c in controls.values():
+        c.observe(lambda _change: refresh(), names="value")
+    refresh()

@@ -16,7 +16,7 @@ from pinecone_ops.pricing.bill import Bill, money
 from pinecone_ops.pricing.pricebook import load_pricebook
 from pinecone_ops.pricing.report import bill_html, edition_line
 from pinecone_ops.pricing.serverless import serverless_bill
-from pinecone_ops.widgets._common import (LAYOUT, STYLE, call_supported, error_html, int_slider, log_slider,
+from pinecone_ops.widgets._common import (LAYOUT, STYLE, call_supported, error_html, int_slider, log_slider, on_change,
                                           show_figure, values, workload_sliders)
 
 
@@ -60,9 +60,7 @@ class CostCalculator(w.VBox):
         super().__init__([self.header, *controls.values(), self.table, self.total, self.chart], **kwargs)
         self.add_class("pco-cost-calculator")
         controls["edition"].observe(self._edition_changed, names="value")
-        for c in controls.values():
-            c.observe(lambda _change: self.refresh(), names="value")
-        self.refresh()
+        on_change(controls, self.refresh)
 
     def _edition_changed(self, change: dict[str, Any]) -> None:
         plans = list(load_pricebook().edition(change["new"]).plans)

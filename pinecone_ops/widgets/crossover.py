@@ -11,7 +11,8 @@ from pinecone_ops.pricing.breakeven import BreakEven, CostFn, Workload, break_ev
 from pinecone_ops.pricing.pricebook import load_pricebook
 from pinecone_ops.pricing.serverless import namespace_gb
 from pinecone_ops.pricing.throughput import query_ceiling
-from pinecone_ops.widgets._common import call_supported, error_html, log_slider, show_figure, values, workload_sliders
+from pinecone_ops.widgets._common import (call_supported, error_html, log_slider, on_change, show_figure, values,
+                                          workload_sliders)
 
 CostsFactory = Callable[..., Mapping[str, CostFn]]
 
@@ -59,9 +60,7 @@ class CrossoverPlot(w.VBox):
         self.summary.add_class("pco-break-even")
         super().__init__([self.header, *controls.values(), self.plot, self.summary])
         self.add_class("pco-crossover")
-        for c in controls.values():
-            c.observe(lambda _change: self.refresh(), names="value")
-        self.refresh()
+        on_change(controls, self.refresh)
 
     def refresh(self) -> None:
         """Recompute the curves and break-even points and redraw."""

@@ -9,7 +9,8 @@ import ipywidgets as w
 from pinecone_ops.pricing.pricebook import load_pricebook
 from pinecone_ops.pricing.report import edition_line, options_html
 from pinecone_ops.pricing.sizing import Option, recommend
-from pinecone_ops.widgets._common import call_supported, error_html, int_slider, log_slider, values, workload_sliders
+from pinecone_ops.widgets._common import (call_supported, error_html, int_slider, log_slider, on_change, values,
+                                          workload_sliders)
 
 
 def _table(result: Any) -> str:
@@ -39,9 +40,7 @@ class SizingCalculator(w.VBox):
         self.best.add_class("pco-sizing-best")
         super().__init__([self.header, *controls.values(), self.table, self.best])
         self.add_class("pco-sizing-calculator")
-        for c in controls.values():
-            c.observe(lambda _change: self.refresh(), names="value")
-        self.refresh()
+        on_change(controls, self.refresh)
 
     def refresh(self) -> None:
         """Recompute with the current control values."""
