@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from pinecone_ops.emulator.metering import Ledger, RequestLog
+from pinecone_ops.emulator.options import CONTROL_OPTIONS, normalize_options
 from pinecone_ops.emulator.store import NamespaceStore
 
 DEFAULT_NAMESPACE = "__default__"
@@ -20,6 +21,8 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     # Namespace sizes used for query RU and storage are multiplied by this (a 20 MB classroom
     # namespace can be metered as if it were 20 GB). Write units are not scaled.
     "meter_scale": 1.0,
+    # Plan, teaching faults and API keys (``options.py`` validates them; docs/emulator-control.md).
+    **CONTROL_OPTIONS,
 }
 
 
@@ -78,7 +81,11 @@ class Index:
         return sum(ns.total_bytes for ns in self.namespaces.values())
 
     def fullness(self) -> float:
-        """``indexFullness``: always 0 on serverless; pod capacity rules may override."""
+        """``indexFullness``: always 0 on serverless; pods: records / capacity (``pods.py``)."""
+        if self.config.is_pod:
+            from pinecone_ops.emulator.pods import fullness
+
+            return fullness(self)
         return 0.0
 
 
@@ -100,6 +107,26 @@ class Backend:
         #: Called as ``hook(record, api_key)`` before every Pinecone API request; a hook raises a
         #: ``PineconeError`` to refuse it (API-key roles, rate limits, ... live in their own modules).
         self.request_hooks: list[Callable[[Any, str | None], None]] = []
+        #: Awaited as ``await hook(record, api_key, request)`` after ``request_hooks`` (hooks that
+        #: need the body or query, e.g. per-namespace rate limits).
+        self.async_request_hooks: list[Callable[[Any, str | None, Any], Any]] = []
+        #: Awaited as ``await hook(record, request, result)`` after a request succeeded and before
+        #: it is acknowledged (durability journal, replication for consistency lag).
+        self.commit_hooks: list[Callable[[Any, Any, Any], Any]] = []
+        #: Called as ``check(index, namespace, ids, nbytes)`` inside the index lock before an upsert
+        #: (or a namespace creation, with no ids) changes anything: pod capacity, plan quotas.
+        self.write_checks: list[Callable[[Index, str, list[str], int], None]] = []
+        #: ``view(index, operation) -> Index`` chooses what a data-plane request sees (an index's
+        #: lagging replica under the consistency-lag fault); ``lsn_view(index) -> (committed,
+        #: reconciled)`` fills the LSN headers.
+        self.index_view: Callable[[Index, str], Index] = lambda idx, op: idx
+        self.lsn_view: Callable[[Index], tuple[int, int]] = lambda idx: (idx.lsn, idx.lsn)
+        #: Called by :meth:`reset` (collections, backups, fault state live in other modules).
+        self.reset_hooks: list[Callable[[], None]] = []
+
+    def check_write(self, idx: Index, namespace: str, ids: list[str], nbytes: int) -> None:
+        for check in self.write_checks:
+            check(idx, namespace, ids, nbytes)
 
     def index_host(self, name: str) -> str:
         return f"{self.base_url}/index/{name}"
@@ -113,6 +140,7 @@ class Backend:
         for key in options:
             if key not in self.options:
                 raise KeyError(f"unknown option {key!r}; known: {', '.join(sorted(self.options))}")
+        options = normalize_options(options)
         if "meter_scale" in options:
             scale = float(options["meter_scale"])
             if not scale > 0:
@@ -128,6 +156,8 @@ class Backend:
             self.indexes.clear()
             self.ledger.reset()
             self.log.reset()
+            for hook in self.reset_hooks:
+                hook()
 
     def ledger_report(self) -> dict[str, Any]:
         """RU/WU per index and namespace with live storage and record counts, plus totals."""

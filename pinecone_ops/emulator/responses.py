@@ -171,12 +171,9 @@ def data_routes(backend: Backend) -> list[Route]:
         qp = request.query_params
         return dataplane.fetch(backend, idx, qp.getlist("ids"), qp.get("namespace"), rec)
 
-    def ns_op(fn: Callable[[Backend, Index, str, RequestRecord], dict], status: int = 200) -> Handler:
+    def ns_op(fn: Callable[[Backend, Index, str, RequestRecord], dict]) -> Handler:
         async def handler(request: Request, rec: RequestRecord) -> Any:
-            out = fn(backend, _index_of(backend, request), request.path_params["namespace"], rec)
-            if status != 200:
-                return Response(status_code=status, headers={"x-pinecone-request-id": rec.request_id or ""})
-            return out
+            return fn(backend, _index_of(backend, request), request.path_params["namespace"], rec)
         return handler
 
     async def unsupported(request: Request, rec: RequestRecord) -> Any:
@@ -198,12 +195,11 @@ def data_routes(backend: Backend) -> list[Route]:
               methods=["POST", "GET"]),
         Route(f"{p}/namespaces", endpoint(backend, d, "list_namespaces", query_op(dataplane.list_namespaces)),
               methods=["GET"]),
-        Route(f"{p}/namespaces", endpoint(backend, d, "create_namespace", body_op(dataplane.create_namespace),
-                                          status=201), methods=["POST"]),
+        Route(f"{p}/namespaces", endpoint(backend, d, "create_namespace", body_op(dataplane.create_namespace)), methods=["POST"]),
         Route(f"{p}/namespaces/{{namespace}}",
               endpoint(backend, d, "describe_namespace", ns_op(dataplane.describe_namespace)), methods=["GET"]),
         Route(f"{p}/namespaces/{{namespace}}",
-              endpoint(backend, d, "delete_namespace", ns_op(dataplane.delete_namespace, 202)), methods=["DELETE"]),
+              endpoint(backend, d, "delete_namespace", ns_op(dataplane.delete_namespace)), methods=["DELETE"]),
         Route(p + "/{rest:path}", endpoint(backend, d, "unsupported", unsupported),
               methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ]

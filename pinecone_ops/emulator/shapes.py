@@ -101,7 +101,7 @@ def legacy_spec(cfg: IndexConfig) -> dict[str, Any]:
         return {"pod": dep}
     if cfg.deployment.get("deployment_type") == "byoc":
         return {"byoc": dep}
-    return {"serverless": dep}
+    return {"serverless": {**dep, "read_capacity": cfg.read_capacity}}
 
 
 def render_index(cfg: IndexConfig, host: str, version: str) -> dict[str, Any]:
@@ -115,8 +115,9 @@ def render_index(cfg: IndexConfig, host: str, version: str) -> dict[str, Any]:
             "status": _status(cfg),
             "vector_type": cfg.vector_type,
             "deletion_protection": cfg.deletion_protection,
-            "tags": cfg.tags,
         }
+        if cfg.tags:
+            out["tags"] = cfg.tags
         if cfg.dimension is not None:
             out["dimension"] = cfg.dimension
         return out
@@ -127,8 +128,9 @@ def render_index(cfg: IndexConfig, host: str, version: str) -> dict[str, Any]:
         "schema": {"fields": cfg.schema_fields},
         "deployment": cfg.deployment,
         "deletion_protection": cfg.deletion_protection,
-        "tags": cfg.tags,
     }
+    if cfg.tags:
+        out["tags"] = cfg.tags
     if not cfg.is_pod:
         out["read_capacity"] = cfg.read_capacity
     out.update({k: v for k, v in cfg.extra.items() if v is not None})
