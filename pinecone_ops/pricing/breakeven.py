@@ -5,7 +5,7 @@ queries a month = QPS × 730 h × 3,600 s.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Mapping, Sequence
 
@@ -40,7 +40,6 @@ class Workload:
     node_type: str = "b1"
     drn_qps_per_replica: float | None = None
     drn_node_month: float | None = None
-    extra: Mapping[str, object] = field(default_factory=dict)
 
     def _common(self) -> dict[str, object]:
         return dict(id_bytes=self.id_bytes, upserts_per_month=self.upserts_per_month,
