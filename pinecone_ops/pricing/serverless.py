@@ -63,9 +63,16 @@ def batched_write_units(rules: units.MeteringRules, count: int, batch_size: int,
 
 
 def _require(plan: Plan, key: str, edition: Edition, what: str) -> None:
-    if plan.get(key) is None:
-        raise PricebookError(f"{what} has no price for the {plan.label} plan in the {edition.id} edition; "
-                             "use --edition 2026-05-06 (the first edition that prices it) or set it to 0")
+    """Raise unless the plan prices ``key``, naming an edition or plan that does."""
+    if plan.get(key) is not None:
+        return
+    book = load_pricebook()
+    first = next((ed for ed in book.editions if plan.name in ed.plans and ed.plans[plan.name].get(key)), None)
+    if first is None:
+        raise PricebookError(f"{what} is not available on the {plan.label} plan; choose standard or enterprise "
+                             "or set it to 0")
+    raise PricebookError(f"{what} has no price for the {plan.label} plan in the {edition.id} edition; "
+                         f"use an edition from {first.id} on, or set it to 0")
 
 
 def serverless_bill(
@@ -137,7 +144,7 @@ def serverless_bill(
         allowance = float(pl.amount("egress_allowance_gb", "0"))
         items.append(priced_line("egress", f"Egress beyond {allowance:g} GB", max(0.0, egress_gb - allowance),
                                  "GB", pl.get("egress_per_gb")))
-    elif egress_gb:
+    elif egress_gb and pl.billing == "usage":
         notes.append(f"Egress is not priced in the {ed.id} edition (no source); it is left out.")
     for key, label, qty, price_key in (("backups", "Backup storage", backup_gb, "backup_gb_month"),
                                        ("restores", "Restores", restore_gb, "restore_per_gb"),
@@ -145,11 +152,8 @@ def serverless_bill(
         if qty:
             _require(pl, price_key, ed, label)
             items.append(priced_line(key, label, qty, "GB", pl.get(price_key)))
-    if pl.billing == "usage" and any(i.figure is None for i in items):
-        raise PricebookError(f"the {pl.label} plan lacks a unit price in the {ed.id} edition")
-
     warnings = _cap_warnings(pl, storage_gb, ru, wu, egress_gb)
-    items = [i for i in items if i.figure is not None or i.amount] + list(extra_lines)
+    items += extra_lines
     items += _plan_lines(pl, sum((i.amount for i in items), Decimal("0.00")))
     return Bill(ed, pl.name, pl.label, tuple(items), q, tuple(warnings), tuple(notes) + ed.notes)
 
