@@ -7,35 +7,26 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
-import time
 from pathlib import Path
 
 
-def _wait_for_port(host: str, port: int, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((host, port), timeout=1):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
-def _cell_errors(nb_path: Path) -> dict[str, str]:
-    """grade_id -> 'ExcName: message' for grade cells whose output holds an error."""
+def _cell_errors(nb_path: Path) -> list[dict]:
+    """Every code cell whose output holds an error: number, grade id, grade?, 'ExcName: message'."""
     import nbformat
     from nbgrader import utils
 
-    errors: dict[str, str] = {}
+    errors = []
     nb = nbformat.read(nb_path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and utils.is_grade(cell):
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
-                    errors[cell.metadata.nbgrader["grade_id"]] = f"{out.ename}: {out.evalue}"[:500]
+    for number, cell in enumerate(nb.cells, 1):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                errors.append({"cell": number, "grade": bool(utils.is_grade(cell)),
+                               "grade_id": cell.metadata.get("nbgrader", {}).get("grade_id"),
+                               "error": f"{out.ename}: {out.evalue}"[:500]})
+                break
     return errors
 
 
@@ -62,8 +53,6 @@ def main(result_path: str) -> int:
     job = json.loads((root / "job.json").read_text())
     result: dict = {"autograde_ok": False, "feedback_ok": False}
     host = os.environ.get("PINECONE_OPS_HOST", "")
-    if job.get("server_port"):
-        result["server_ready"] = _wait_for_port("127.0.0.1", job["server_port"])
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     api = NbGraderAPI(config=config)
     a, s = job["assignment"], job["student"]

@@ -9,6 +9,7 @@ import importlib.util
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from .limits import RUNNING, kill_tree
@@ -27,7 +28,7 @@ def free_port() -> int:
 
 
 class LocalPinecone:
-    """``pinecone-ops serve`` on a free port; the child waits for it to listen."""
+    """``pinecone-ops serve`` on a free port (see :func:`start`)."""
 
     def __init__(self, log: Path, env: dict[str, str]):
         self.port = free_port()
@@ -46,3 +47,26 @@ class LocalPinecone:
         self.proc.wait()
         RUNNING.discard(self.proc.pid)
         self._log.close()
+
+    def wait_ready(self, timeout: float = 90.0) -> bool:
+        """True once the port accepts connections; False if the server exits or never listens."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return True
+            except OSError:
+                time.sleep(0.05)
+        return False
+
+
+def start(log: Path, env: dict[str, str], tries: int = 2) -> LocalPinecone | None:
+    """A listening server, or None after ``tries`` failed starts (the log says why)."""
+    for _ in range(tries):
+        srv = LocalPinecone(log, env)
+        if srv.wait_ready():
+            return srv
+        srv.stop()
+    return None

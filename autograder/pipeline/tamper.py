@@ -15,8 +15,8 @@ from nbgrader import utils as nbg_utils
 
 FORBIDDEN_IMPORTS = ("autograder", "pinecone_ops.emulator", "nbgrader")
 INTROSPECTION = {("sys", "_getframe"), ("inspect", "currentframe"), ("inspect", "stack"),
-                 ("gc", "get_objects"), ("gc", "get_referrers"), ("os", "kill"), ("os", "killpg"),
-                 ("ctypes", "pythonapi"), ("builtins", "__dict__")}
+                 ("gc", "get_objects"), ("gc", "get_referrers"), ("ctypes", "pythonapi")}
+SIGNALS = {("os", "kill"), ("os", "killpg"), ("signal", "pthread_kill")}
 SERVER_INTERNALS = ("_ops", "pinecone_ops.admin", "local_server")
 
 
@@ -124,7 +124,10 @@ class _Scanner(ast.NodeVisitor):
             self._hit(node, "monkeypatch", name)
         if name and "." in name and tuple(name.rsplit(".", 1)) in INTROSPECTION:
             self._hit(node, "introspection", name)
-        if name and any(name.endswith(s) for s in SERVER_INTERNALS):
+        if name and "." in name and tuple(name.rsplit(".", 1)) in SIGNALS:
+            self._hit(node, "signals a process", name)
+        if name and (any(name.endswith(s) for s in SERVER_INTERNALS)
+                     or (name.endswith(".admin") and self._is_module(name))):
             self._hit(node, "server internals", name)
         self.generic_visit(node)
 

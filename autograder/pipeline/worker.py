@@ -89,18 +89,21 @@ def _tamper(job: Job, template: Template) -> list[dict]:
     return found
 
 
-def _reasons_from_errors(errors: dict[str, dict[str, str]], cell_timeout: str) -> list[str]:
+def _reasons_from_errors(errors: dict[str, list[dict]], cell_timeout: str) -> list[str]:
+    """Limits a cell ran into (any cell, graded or not), in the student's words."""
     out = []
     for nb, cells in errors.items():
-        for gid, err in cells.items():
-            if err.startswith("CellTimeoutError"):
-                out.append(f"{gid}: timed out (per-cell limit {cell_timeout})")
+        for e in cells:
+            where = f"cell {e['cell']}" + (f" ({e['grade_id']})" if e["grade_id"] else "")
+            err = e["error"]
+            if err.startswith(("CellTimeoutError", "TimeoutError")):
+                out.append(f"{where}: timed out (per-cell limit {cell_timeout})")
             elif err.startswith("MemoryError"):
-                out.append(f"{gid}: ran out of memory (limit applies per notebook)")
-            elif err.startswith(LIMIT_ENAME):
-                continue   # already reported as a crash
+                out.append(f"{where}: MemoryError (memory limit per notebook)")
             elif err.startswith("SystemExit"):
-                out.append(f"{gid}: the code called sys.exit()")
+                out.append(f"{where}: the code called sys.exit(); execution went on")
+            elif err.startswith("KeyboardInterrupt") and not e["grade"]:
+                out.append(f"{where}: interrupted at the per-cell limit {cell_timeout}")
     return out
 
 
@@ -133,10 +136,16 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
     env = child_env(course, {MARKER: marker})
     pinecone = None
     if opts.server and server.available():
-        pinecone = server.LocalPinecone(scratch / "pinecone.log", child_env(course))
+        pinecone = server.start(scratch / "pinecone.log", child_env(course))
+        if pinecone is None:   # the grader's fault, not the student's: retried on the next run
+            result.update(status="failed", seconds=round(time.monotonic() - start, 2))
+            result["reasons"].append("the local Pinecone server did not start (see "
+                                     f"{scratch / 'pinecone.log'}); rerun to retry")
+            return result
         env["PINECONE_OPS_HOST"] = pinecone.url
     skip: dict[int, str] = {}
     child: dict = {}
+    server_died = False
     progress = scratch / "progress.txt"
     try:
         for attempt in range(1, opts.attempts + 2):
@@ -145,8 +154,7 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
             (scratch / "nbgrader_config.py").write_text(
                 wrapper_config(course, scratch, _overrides(opts, progress, skip)))
             (scratch / "job.json").write_text(json.dumps({
-                "assignment": job.assignment, "student": job.student,
-                "server_port": pinecone.port if pinecone else None}))
+                "assignment": job.assignment, "student": job.student}))
             out_file = scratch / "result.json"
             out_file.unlink(missing_ok=True)
             outcome = run_limited([sys.executable, "-m", "autograder.pipeline.child", str(out_file)],
@@ -166,6 +174,7 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
             skip[last] = (WALL.format(s=opts.notebook_timeout) if outcome.timed_out
                           else DEAD.format(mb=opts.memory_mb))
             result["reasons"].append(f"cell {last + 1}: {skip[last]}")
+        server_died = pinecone is not None and pinecone.proc.poll() is not None
     finally:
         if pinecone:
             pinecone.stop()
@@ -175,13 +184,18 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
     if not child.get("autograde_ok"):
         result["status"] = "failed"
     else:
-        result["status"] = "graded"
+        # the server is the grader's: if it died, the scores may be unfair; flag and retry later
+        result["status"] = "failed" if server_died else "graded"
+        if server_died:
+            result["reasons"].append("the local Pinecone server died during grading; rerun to "
+                                     "retry (and check the tamper report)")
         cell_timeout = f"{opts.cell_timeout} s" if opts.cell_timeout else "from the course config"
         result["reasons"] += _reasons_from_errors(child.get("errors", {}), cell_timeout)
         cells = [dict(g, notebook=nb) for nb, gs in child.get("grades", {}).items() for g in gs]
-        errors = child.get("errors", {})
+        errors = {(nb, e["grade_id"]): e["error"]
+                  for nb, es in child.get("errors", {}).items() for e in es if e["grade"]}
         for c in cells:
-            c["error"] = errors.get(c["notebook"], {}).get(c["name"])
+            c["error"] = errors.get((c["notebook"], c["name"]))
         result["cells"] = cells
         result["score"] = round(sum(c["auto_score"] or 0.0 for c in cells), 4)
         manual = [c["name"] for c in cells if c["needs_manual_grade"]]
