@@ -62,7 +62,8 @@ def test_legacy_2025_10_shapes(server, pc):
     assert r.status_code == 201
     got = r.json()
     assert got["dimension"] == 3 and got["metric"] == "dotproduct" and got["vector_type"] == "dense"
-    assert got["spec"] == {"serverless": {"cloud": "aws", "region": "us-east-1"}}
+    assert got["spec"] == {"serverless": {"cloud": "aws", "region": "us-east-1",
+                                          "read_capacity": {"mode": "OnDemand", "status": {"state": "Ready"}}}}
     assert got["status"] == {"ready": True, "state": "Ready"} and got["host"].startswith("http://")
     assert "schema" not in got
     listed = httpx.get(server.url + "/indexes", headers=h).json()["indexes"]
