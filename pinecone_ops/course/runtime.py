@@ -1,0 +1,110 @@
+"""Notebook start-up: the backend banner, API-key checks and small shared helpers."""
+from __future__ import annotations
+
+import html
+import os
+from typing import Any, Mapping
+
+from pinecone_ops.pricing.units import metadata_bytes
+
+#: Key put into the environment for the local Pinecone, which accepts any non-empty key.
+LOCAL_API_KEY = "pclocal-course-key"
+
+_HOW_TO_SET = (
+    "Set it in the environment before starting Jupyter, never in the notebook:\n"
+    "    export {var}=<your key>        # macOS / Linux\n"
+    "    setx {var} <your key>          # Windows (new terminal afterwards)\n"
+    "or put it in a .env file that is listed in .gitignore. Create keys in the Pinecone console "
+    "under API Keys; a key is shown only once."
+)
+
+
+class MissingApiKeyError(RuntimeError):
+    """Raised when the API key environment variable is missing or empty."""
+
+
+def require_api_key(var: str = "PINECONE_API_KEY") -> str:
+    """Return the API key from the environment, or fail with a message that says how to set it."""
+    value = os.environ.get(var, "").strip()
+    if not value:
+        raise MissingApiKeyError(f"{var} is not set. " + _HOW_TO_SET.format(var=var))
+    return value
+
+
+def backend_label() -> str:
+    """Human name of the Pinecone backend this kernel talks to."""
+    try:
+        from pinecone_ops import connection
+
+        name = getattr(connection, "backend_name", None)
+        if callable(name):
+            return str(name())
+    except ImportError:
+        pass
+    if os.environ.get("PINECONE_OPS_BACKEND") == "pinecone":
+        return "real Pinecone (api.pinecone.io)"
+    if os.environ.get("PINECONE_OPS_HOST"):
+        return f"local Pinecone at {os.environ['PINECONE_OPS_HOST']}"
+    return "local Pinecone (embedded in this kernel)"
+
+
+def banner(phase: str, backend: str | None = None) -> str:
+    """HTML banner shown at the top of each notebook."""
+    import pinecone
+
+    backend = backend or backend_label()
+    local = "real Pinecone" not in backend
+    colour = "#0b6e4f" if local else "#b00020"
+    note = (
+        "Nothing you do here costs money or touches a real project."
+        if local
+        else "You are on <b>real Pinecone</b>: calls are billed to your project."
+    )
+    return (
+        f'<div style="border-left:6px solid {colour};padding:6px 12px;background:#f6f8fa">'
+        f"<b>Pinecone Operations · {html.escape(phase)}</b><br>"
+        f"Backend: <b>{html.escape(backend)}</b> · pinecone SDK {html.escape(pinecone.__version__)}"
+        f"<br>{note}</div>"
+    )
+
+
+def start(phase: str, *, show: bool = True):
+    """Connect this kernel to its Pinecone backend, show the banner, return a ``pinecone.Pinecone``.
+
+    For the local backend the SDK's own environment variables are filled in
+    (``PINECONE_API_KEY`` with a local key unless one is set, ``PINECONE_CONTROLLER_HOST`` with the
+    local server), so ``Pinecone()`` written as for real Pinecone reaches the local one.
+    """
+    from pinecone_ops import connect
+
+    pc = connect()
+    backend = backend_label()
+    if "real Pinecone" not in backend:
+        os.environ.setdefault("PINECONE_API_KEY", LOCAL_API_KEY)
+        host = getattr(getattr(pc, "config", None), "host", None)
+        if host:
+            os.environ["PINECONE_CONTROLLER_HOST"] = str(host)
+    if show:
+        try:
+            from IPython.display import HTML, display
+
+            display(HTML(banner(phase, backend)))
+        except ImportError:  # plain Python: print the text
+            print(f"Pinecone Operations · {phase} · backend: {backend}")
+    return pc
+
+
+def record_bytes(record: Mapping[str, Any] | tuple) -> int:
+    """Bytes one record counts toward the 2 MB upsert limit: id + 4 B per value + metadata + 8 B per sparse entry.
+
+    Accepts the dict form (``{"id", "values", "metadata"?, "sparse_values"?}``) or a tuple
+    ``(id, values[, metadata])``.
+    """
+    if isinstance(record, tuple):
+        rid, values, meta = (list(record) + [None])[:3]
+        sparse = None
+    else:
+        rid, values = record["id"], record.get("values") or []
+        meta, sparse = record.get("metadata"), record.get("sparse_values")
+    nnz = len(sparse["indices"]) if sparse else 0
+    return len(str(rid).encode("utf-8")) + 4 * len(values) + metadata_bytes(meta) + 8 * nnz
