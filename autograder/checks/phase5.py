@@ -6,6 +6,8 @@ local Pinecone metered (request log), never by reading the learner's code.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import random
 from typing import Any, Callable
@@ -75,7 +77,7 @@ def check_monthly_bill(monthly_bill: Callable) -> None:
     for storage, ru, wu, egress, plan in bill_cases():
         want = expected_bill(storage, ru, wu, egress, plan)
         got = monthly_bill(storage, ru, wu, egress_gb=egress, plan=plan)
-        expect(isinstance(got, (int, float)) and close(got, want, rel=1e-9, abs_=0.005),
+        expect(isinstance(got, (int, float)) and close(got, want, rel=1e-9, abs_=0.021),  # invoice-style line rounding is fine
                f"monthly_bill({storage}, {ru:,}, {wu:,}, egress_gb={egress}, plan={plan!r}) should be "
                f"${want:,.2f}, got {got!r}. Check the minimum, the egress allowance and how "
                f"{plan!r} is billed ({_plan_prices(plan)['billing']}).")
@@ -184,7 +186,9 @@ def _run_metered(fn: Callable, data: tuple, dimension: int) -> tuple[Any, dict[s
         index = pc.Index(name=name)
         entries_before = adm.requests(index=name)
         start = max((int(e.get("seq", 0)) for e in entries_before), default=0)
-        result = fn(index, *data)
+        # Progress bars (upsert(batch_size=...)) write to stderr, which nbgrader scores as a failure.
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            result = fn(index, *data)
         made = [e for e in adm.requests(index=name, since=start) if int(e.get("seq", 0)) > start]
         return result, _sum_units(made)
     finally:
