@@ -103,6 +103,7 @@ def upsert(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict
             f"Request size {total / 1e6:.1f}MB exceeds the maximum supported size of 2MB")
     matrix = limits.dense_matrix(dense_rows, dim, ids) if dim else None
     with idx.lock:
+        backend.check_write(idx, ns_name, ids, total)  # pod capacity, plan quotas
         ns = idx.namespace(ns_name, create=True)
         assert ns is not None
         overwritten = ns.upsert(ids, matrix, sparse, metas, sizes)
@@ -473,6 +474,7 @@ def create_namespace(backend: Backend, idx: Index, body: dict, rec: RequestRecor
     with idx.lock:
         if idx.namespace(name) is not None:
             raise AlreadyExists(f"Namespace {name} already exists")
+        backend.check_write(idx, name, [], 0)  # plan quota on namespaces
         ns = idx.namespace(name, create=True)
         assert ns is not None
         return _ns_description(canonical_namespace(name), ns)

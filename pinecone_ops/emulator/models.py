@@ -62,6 +62,8 @@ class Index:
         self.lock = threading.RLock()
         #: Log sequence number of the last acknowledged write (``x-pinecone-lsn-*`` headers).
         self.lsn = 0
+        #: The server's ``meter_scale`` (set by the control plane; pod fullness counts × it).
+        self.meter_scale = 1.0
 
     @property
     def name(self) -> str:
@@ -85,7 +87,7 @@ class Index:
         if self.config.is_pod:
             from pinecone_ops.emulator.pods import fullness
 
-            return fullness(self)
+            return fullness(self, self.meter_scale)
         return 0.0
 
 

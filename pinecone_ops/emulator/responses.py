@@ -12,6 +12,7 @@ per-request checks with ``Backend.request_hooks``; both are read when the app is
 """
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from typing import Any, Awaitable, Callable
@@ -28,6 +29,7 @@ from pinecone_ops.emulator.exceptions import (InvalidArgument, NotFound, Pinecon
 from pinecone_ops.emulator.metering import RequestRecord, key_hash
 from pinecone_ops.emulator.models import Backend, Index
 
+logger = logging.getLogger(__name__)
 _DUMP_OPTS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 RouteFactory = Callable[[Backend], list[Route]]
 _EXTRA_ROUTES: list[RouteFactory] = []
@@ -82,7 +84,12 @@ def endpoint(backend: Backend, plane: str, operation: str, handler: Handler, *,
                 raise Unauthenticated("Invalid API key")
             for hook in backend.request_hooks:
                 hook(rec, api_key)
+            for ahook in backend.async_request_hooks:
+                await ahook(rec, api_key, request)
+            request.state.operation = operation
             result = await handler(request, rec)
+            for commit in backend.commit_hooks:
+                await commit(rec, request, result)
             if isinstance(result, Response):
                 response = result
             else:
@@ -90,12 +97,15 @@ def endpoint(backend: Backend, plane: str, operation: str, handler: Handler, *,
         except PineconeError as exc:
             rec.status = exc.status
             response = error_response(exc, plane, headers)
+        except Exception as exc:  # noqa: BLE001 - a bug must not look like a hung or dead server
+            logger.exception("local Pinecone: unexpected error in %s", operation)
+            response = error_response(PineconeError(f"Internal error in the local Pinecone: {exc!r}"), plane, headers)
         if plane == "data" and rec.index:
             idx = backend.get_index(rec.index)
             if idx is not None:
-                lsn = str(idx.lsn)
-                response.headers["x-pinecone-lsn-committed"] = lsn
-                response.headers["x-pinecone-lsn-reconciled"] = lsn
+                committed, reconciled = backend.lsn_view(idx)
+                response.headers["x-pinecone-lsn-committed"] = str(committed)
+                response.headers["x-pinecone-lsn-reconciled"] = str(reconciled)
         rec.status = response.status_code
         rec.latency_ms = round((time.perf_counter() - start) * 1000, 3)
         backend.log.append(rec)
@@ -148,7 +158,8 @@ def _index_of(backend: Backend, request: Request) -> Index:
     idx = backend.get_index(name)
     if idx is None:
         raise NotFound(f"Index {name} not found")
-    return idx
+    # Under the consistency-lag fault, reads see a lagging replica (faults.py).
+    return backend.index_view(idx, getattr(request.state, "operation", ""))
 
 
 def data_routes(backend: Backend) -> list[Route]:
@@ -259,4 +270,14 @@ def create_app(backend: Backend) -> Starlette:
     for factory in _EXTRA_ROUTES:
         # Extra routes go first so they can also refine the built-in ones.
         routes = factory(backend) + routes
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, exception_handlers={404: _unrouted, 405: _unrouted})
+
+
+async def _unrouted(request: Request, exc: Exception) -> Response:
+    """Unknown paths and methods answer in Pinecone's error shape, not Starlette's plain text."""
+    status = getattr(exc, "status_code", 404)
+    path = request.url.path
+    err = (NotFound if status == 404 else InvalidArgument)(f"{request.method} {path} is not a Pinecone API route")
+    err.status = status
+    plane = "data" if path.startswith("/index/") else "control"
+    return error_response(err, plane, {"x-pinecone-request-id": uuid.uuid4().hex})

@@ -16,6 +16,7 @@ import uvicorn
 
 from pinecone_ops.emulator.models import Backend
 from pinecone_ops.emulator.responses import create_app
+from pinecone_ops.emulator.wiring import install
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -55,6 +56,7 @@ class LocalPinecone:
         self.host = host
         self.port = port
         self.backend = Backend(data_dir=data_dir, **options)
+        install(self.backend)  # control plane rules, faults, durability, extra routes
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 

@@ -11,6 +11,7 @@ answered in the newest shape (2026-07), like Pinecone's own default for the spec
 """
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from pinecone_ops.emulator.exceptions import InvalidArgument, Unprocessable
@@ -35,11 +36,18 @@ def parse_create(body: Any) -> dict[str, Any]:
     """Create-index body (either shape) → keyword arguments for ``control.create_index``."""
     if not isinstance(body, dict):
         raise InvalidArgument("The request body must be a JSON object")
+    if "schema" in body or "deployment" in body:
+        # 2026-07: the name is optional ("generated automatically if not provided").
+        return _parse_2026({**body, "name": body.get("name") or f"index-{uuid.uuid4().hex[:8]}"})
     if "name" not in body:
         raise Unprocessable("Failed to deserialize the JSON body into the target type: missing field `name`")
-    if "schema" in body or "deployment" in body:
-        return _parse_2026(body)
     return _parse_2025(body)
+
+
+def _object(value: Any, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise InvalidArgument(f"{what} must be a JSON object")
+    return value
 
 
 def _parse_2026(body: dict) -> dict[str, Any]:
@@ -58,7 +66,7 @@ def _parse_2026(body: dict) -> dict[str, Any]:
         dimension, metric, vector_type = None, sparse[0][1].get("metric", "dotproduct"), "sparse"
     else:
         raise InvalidArgument("The local Pinecone serves vector indexes: declare a dense_vector or sparse_vector field")
-    deployment = body.get("deployment") or dict(DEFAULT_DEPLOYMENT)
+    deployment = _object(body.get("deployment") or dict(DEFAULT_DEPLOYMENT), "deployment")
     return dict(name=body["name"], dimension=dimension, metric=metric, vector_type=vector_type,
                 deployment=dict(deployment), schema_fields=dict(fields),
                 deletion_protection=body.get("deletion_protection") or "disabled", tags=body.get("tags"))
@@ -73,11 +81,14 @@ def _parse_2025(body: dict) -> dict[str, Any]:
     spec = body["spec"]
     if not isinstance(spec, dict):
         raise InvalidArgument("spec must be an object with 'serverless' or 'pod'")
+    source_collection = None
     if "serverless" in spec:
-        s = spec["serverless"] or {}
+        s = _object(spec["serverless"] or {}, "spec.serverless")
         deployment = {"deployment_type": "managed", "cloud": s.get("cloud"), "region": s.get("region")}
     elif "pod" in spec:
-        p = dict(spec["pod"] or {})
+        p = dict(_object(spec["pod"] or {}, "spec.pod"))
+        source_collection = p.pop("source_collection", None)
+        p.pop("metadata_config", None)  # selective metadata indexing changes nothing here
         deployment = {"deployment_type": "pod", **p}
     else:
         raise InvalidArgument("spec must contain 'serverless' or 'pod'")
@@ -87,7 +98,8 @@ def _parse_2025(body: dict) -> dict[str, Any]:
         fields = {DENSE_FIELD: {"type": "dense_vector", "dimension": dimension, "metric": metric}}
     return dict(name=body["name"], dimension=dimension, metric=metric, vector_type=vector_type,
                 deployment=deployment, schema_fields=fields,
-                deletion_protection=body.get("deletion_protection") or "disabled", tags=body.get("tags"))
+                deletion_protection=body.get("deletion_protection") or "disabled", tags=body.get("tags"),
+                source_collection=source_collection)
 
 
 def _status(cfg: IndexConfig) -> dict[str, Any]:
@@ -98,7 +110,12 @@ def legacy_spec(cfg: IndexConfig) -> dict[str, Any]:
     """The 2025-style ``spec`` of an index."""
     dep = {k: v for k, v in cfg.deployment.items() if k != "deployment_type"}
     if cfg.is_pod:
-        return {"pod": dep}
+        from pinecone_ops.emulator.pods import legacy_pod_spec
+
+        pod = legacy_pod_spec(cfg)
+        if cfg.extra.get("source_collection"):
+            pod["source_collection"] = cfg.extra["source_collection"]
+        return {"pod": pod}
     if cfg.deployment.get("deployment_type") == "byoc":
         return {"byoc": dep}
     return {"serverless": {**dep, "read_capacity": cfg.read_capacity}}
@@ -135,3 +152,88 @@ def render_index(cfg: IndexConfig, host: str, version: str) -> dict[str, Any]:
         out["read_capacity"] = cfg.read_capacity
     out.update({k: v for k, v in cfg.extra.items() if v is not None})
     return out
+
+
+# ------------------------------------------------------------------------------ configure
+
+_CONFIGURE_FIELDS = ("deletion_protection", "tags", "deployment", "spec", "read_capacity", "schema", "embed")
+
+
+def parse_configure(body: Any) -> dict[str, Any]:
+    """PATCH /indexes/{name} body (2026-07 ``deployment`` or 2025-10 ``spec.pod``) → keyword arguments.
+
+    Unknown fields get the 422 Pinecone's deserializer answers, so ``dimension`` or ``metric`` in a
+    configure body fails the way it does on Pinecone: neither can ever change.
+    """
+    if not isinstance(body, dict):
+        raise InvalidArgument("The request body must be a JSON object")
+    for key in body:
+        if key not in _CONFIGURE_FIELDS:
+            raise Unprocessable(f"Failed to deserialize the JSON body into the target type: unknown field `{key}`, "
+                                f"expected one of {', '.join(f'`{f}`' for f in _CONFIGURE_FIELDS)}")
+    out: dict[str, Any] = {k: body[k] for k in ("deletion_protection", "tags", "read_capacity") if k in body}
+    if "deployment" in body:
+        out["deployment"] = _object(body["deployment"], "deployment")
+    spec = body.get("spec")
+    if spec is not None:
+        spec = _object(spec, "spec")
+        if "pod" in spec:
+            out["deployment"] = _object(spec["pod"], "spec.pod")
+        elif "serverless" in spec:
+            sl = _object(spec["serverless"], "spec.serverless")
+            if "read_capacity" in sl:
+                out["read_capacity"] = sl["read_capacity"]
+        else:
+            raise InvalidArgument("spec must contain 'serverless' or 'pod'")
+    if "schema" in body or "embed" in body:
+        raise InvalidArgument("Only semantic_text fields and integrated embedding can be reconfigured; this index "
+                              "has neither. Dimension, metric and vector type can never change after creation.")
+    return out
+
+
+# ------------------------------------------------------------------------------ collections, backups
+
+def render_collection(col: Any) -> dict[str, Any]:
+    out = {"name": col.name, "status": col.status, "environment": col.environment,
+           "size": col.size, "vector_count": col.vector_count}
+    if col.dimension is not None:
+        out["dimension"] = col.dimension
+    return out
+
+
+def _iso(t: float | None) -> str | None:
+    import datetime as dt
+
+    if t is None:
+        return None
+    return dt.datetime.fromtimestamp(t, dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def render_backup(b: Any, version: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "backup_id": b.backup_id, "source_index_name": b.source_index_name,
+        "source_index_id": b.source_index_id, "status": b.status, "cloud": b.cloud, "region": b.region,
+        "record_count": b.record_count, "namespace_count": b.namespace_count, "size_bytes": b.size_bytes,
+        "tags": b.tags, "created_at": _iso(b.created_at),
+    }
+    if b.name is not None:
+        out["name"] = b.name
+    if b.description is not None:
+        out["description"] = b.description
+    if b.source_deleted_at is not None:
+        out["source_index_deleted_at"] = _iso(b.source_deleted_at)
+    cfg = b.config
+    if is_legacy(version):
+        out.update(metric=cfg.metric, vector_type=cfg.vector_type)
+        if cfg.dimension is not None:
+            out["dimension"] = cfg.dimension
+    else:
+        out["schema"] = {"fields": cfg.schema_fields}
+    return out
+
+
+def render_restore_job(job: Any) -> dict[str, Any]:
+    return {"restore_job_id": job.restore_job_id, "backup_id": job.backup_id,
+            "target_index_name": job.target_index_name, "target_index_id": job.target_index_id,
+            "status": job.status, "created_at": _iso(job.created_at), "completed_at": _iso(job.completed_at),
+            "percent_complete": 100}
