@@ -166,3 +166,12 @@ def test_bad_json_body(idx):
     r = httpx.post(idx.host + "/query", content=b"{not json", headers=HEADERS)
     assert_data_error(r, 400, 3, "Failed to parse the JSON body")
     assert_data_error(raw(idx, "/vectors/upsert", {"vectors": "nope"}), 400, 3, "non-empty array")
+
+
+def test_unknown_routes_answer_in_pinecone_shape(server, pc, idx):
+    r = httpx.get(server.url + "/no/such/route", headers=HEADERS)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "NOT_FOUND"
+    r = httpx.put(server.url + "/indexes", headers=HEADERS)
+    assert r.status_code == 405 and r.json()["status"] == 405
+    r = httpx.post(idx.host + "/records/namespaces/ns/search", json={}, headers=HEADERS)
+    assert r.status_code == 501 and r.json()["code"] == 12  # integrated inference is not emulated
