@@ -184,3 +184,35 @@ def test_response_headers_request_id_and_lsn(make_index):
     q = idx.query(vector=[1, 0], top_k=1)
     assert q.response_info.request_id and q.response_info.request_id != up.response_info.request_id
     assert q.response_info.lsn_committed >= 1 and q.response_info.lsn_reconciled >= 1
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean", "dotproduct"])
+def test_filtered_scores_equal_unfiltered_scores(make_index, metric):
+    """The filtered path (mask, then scan the subset) scores exactly like the full scan."""
+    data = _vectors(200, 16)
+    idx = make_index(f"f-{metric}", dimension=16, metric=metric)
+    idx.upsert(vectors=[(f"v{i}", row.tolist(), {"part": i % 7}) for i, row in enumerate(data)], batch_size=100)
+    q = _vectors(1, 16)[0].tolist()
+    full = {m.id: m.score for m in idx.query(vector=q, top_k=200).matches}
+    sub = idx.query(vector=q, top_k=200, filter={"part": 3}).matches
+    assert {m.id for m in sub} == {f"v{i}" for i in range(200) if i % 7 == 3}
+    for m in sub:
+        assert m.score == pytest.approx(full[m.id], rel=1e-5, abs=1e-5)
+
+
+def test_async_client_talks_to_the_same_server(make_index):
+    import asyncio
+
+    from pinecone import PineconeAsyncio
+
+    idx = make_index("aio", dimension=2)
+    idx.upsert(vectors=[("a", [1, 0]), ("b", [0, 1])])
+
+    async def main():
+        async with PineconeAsyncio(api_key="pclocal") as pc:
+            async with pc.IndexAsyncio(host=idx.host) as aidx:
+                await aidx.upsert(vectors=[("c", [1, 1])])
+                return await aidx.query(vector=[1, 0.1], top_k=1)
+
+    assert asyncio.run(main()).matches[0].id == "a"
+    assert idx.describe_index_stats().total_vector_count == 3

@@ -1,0 +1,178 @@
+"""Teaching faults through the official SDK: not-ready indexes, consistency lag with truthful LSN
+headers, per-namespace rate limits with Retry-After, API keys with roles. Off by default."""
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+
+def _wait(predicate, what: str, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_faults_are_off_by_default(admin, pc, make_index):
+    opts = admin.options()
+    assert (opts["plan"], opts["index_init_ms"], opts["consistency_lag_ms"], opts["rate_limit_rps"],
+            opts["api_keys"]) == ("standard", 0, 0, 0, {})
+    idx = make_index("plain")
+    up = idx.upsert(vectors=[("a", [1, 0, 0, 0])])
+    assert idx.fetch(ids=["a"]).vectors, "writes are visible at once without the lag fault"
+    assert up.response_info.lsn_committed is not None
+
+
+def test_index_not_ready_for_n_ms(server, admin, pc):
+    from pinecone import ServerlessSpec
+
+    admin.set_options(index_init_ms=400)
+    pc.create_index(name="slow", dimension=2, spec=ServerlessSpec(cloud="aws", region="us-east-1"), timeout=-1)
+    first = pc.describe_index("slow")
+    assert (first.status.ready, first.status.state) == (False, "Initializing")
+    # Raw HTTP: the SDK's data-plane client would retry the 503 with back-off on its own.
+    r = httpx.post(f"{first.host}/vectors/upsert", json={"vectors": [{"id": "a", "values": [1.0, 0.0]}]},
+                   headers={"Api-Key": "pclocal"})
+    assert r.status_code == 503 and r.json()["code"] == 14 and "not ready" in r.json()["message"]
+    _wait(lambda: pc.describe_index("slow").status.ready, "the index to become ready")
+    assert pc.describe_index("slow").status.state == "Ready"
+    pc.Index(host=first.host).upsert(vectors=[("a", [1.0, 0.0])])
+
+
+def test_sdk_create_waits_for_ready(admin, pc):
+    from pinecone import ServerlessSpec
+
+    admin.set_options(index_init_ms=200)
+    since = admin.last_seq()
+    pc.create_index(name="waited", dimension=2, spec=ServerlessSpec(cloud="aws", region="us-east-1"))
+    assert pc.describe_index("waited").status.ready
+    polls = [r for r in admin.requests(index="waited", since=since) if r["operation"] == "describe_index"]
+    assert len(polls) >= 2, "the SDK polled describe_index until the index was ready"
+
+
+def test_per_index_override_beats_server_option(admin, pc):
+    from pinecone import ServerlessSpec
+
+    admin.set_options(index_init_ms=60_000)
+    admin.set_index_options("quick", index_init_ms=0)
+    pc.create_index(name="quick", dimension=2, spec=ServerlessSpec(cloud="aws", region="us-east-1"))  # polls
+    assert pc.describe_index("quick").status.ready
+    pc.create_index(name="stuck", dimension=2, spec=ServerlessSpec(cloud="aws", region="us-east-1"), timeout=-1)
+    assert pc.describe_index("stuck").status.state == "Initializing"
+    assert admin.index_options("quick")["index_init_ms"] == 0
+    assert admin.index_options("stuck")["index_init_ms"] == 60_000
+
+
+def test_consistency_lag_and_lsn_headers(admin, pc, make_index):
+    idx = make_index("lagging")
+    admin.set_index_options("lagging", consistency_lag_ms=300)
+    up = idx.upsert(vectors=[("a", [1, 0, 0, 0]), ("b", [0, 1, 0, 0])], namespace="ns")
+    committed = up.response_info.lsn_committed
+    first = idx.fetch(ids=["a", "b"], namespace="ns")
+    if first.response_info.lsn_reconciled < committed:  # not yet reconciled: the write is invisible
+        assert first.vectors == {}
+        assert idx.describe_index_stats().total_vector_count == 0
+    # A careful client waits until the index has reconciled its write, then reads.
+    _wait(lambda: idx.fetch(ids=["a"], namespace="ns").response_info.lsn_reconciled >= committed,
+          "the write to be reconciled")
+    assert set(idx.fetch(ids=["a", "b"], namespace="ns").vectors) == {"a", "b"}
+    assert [m.id for m in idx.query(vector=[1, 0, 0, 0], top_k=1, namespace="ns").matches] == ["a"]
+    # Deletes lag too; writes keep their order.
+    d = idx.delete(ids=["a"], namespace="ns")
+    idx.upsert(vectors=[("c", [0, 0, 1, 0])], namespace="ns")
+    assert d is not None
+    _wait(lambda: idx.describe_index_stats().namespaces.get("ns") is not None
+          and idx.describe_index_stats().namespaces["ns"].vector_count == 2
+          and idx.list_paginated(namespace="ns").vectors and
+          [v.id for v in idx.list_paginated(namespace="ns").vectors] == ["b", "c"], "delete then upsert to show")
+
+
+def test_lag_hides_writes_until_reconciled(admin, pc, make_index):
+    idx = make_index("hidden")
+    admin.set_options(consistency_lag_ms=60_000)  # server-wide, long enough to be sure
+    up = idx.upsert(vectors=[("a", [1, 0, 0, 0])])
+    got = idx.fetch(ids=["a"])
+    assert got.vectors == {}
+    assert got.response_info.lsn_reconciled < up.response_info.lsn_committed
+    admin.set_options(consistency_lag_ms=0)
+    admin.set_index_options("hidden", consistency_lag_ms=0)
+
+
+def test_rate_limit_429_with_retry_after(server, admin, pc, make_index):
+    idx = make_index("busy")
+    idx.upsert(vectors=[("a", [1, 0, 0, 0])], namespace="hot")
+    host = pc.describe_index("busy").host
+    admin.set_index_options("busy", rate_limit_rps=2)
+    since = admin.last_seq()
+    body = {"vector": [1, 0, 0, 0], "topK": 1, "namespace": "hot"}
+    with httpx.Client(headers={"Api-Key": "pclocal"}) as http:
+        answers = [http.post(f"{host}/query", json=body) for _ in range(6)]
+        other = http.post(f"{host}/query", json={**body, "namespace": "cold"})
+    refused = [r for r in answers if r.status_code == 429]
+    assert refused, "more than 2 requests/s on one namespace must be refused"
+    for r in refused:
+        assert int(r.headers["retry-after"]) >= 1
+        assert r.json()["code"] == 8 and "per second per namespace" in r.json()["message"]
+    assert other.status_code == 200, "other namespaces have their own budget"
+    statuses = [r["status"] for r in admin.requests(index="busy", since=since) if r["operation"] == "query"]
+    assert statuses.count(429) == len(refused), "refused requests are in the request log"
+
+
+def test_sdk_honours_retry_after(admin, pc, make_index):
+    """The SDK's data-plane client waits Retry-After and gets through (what phase 6 teaches)."""
+    idx = make_index("polite")
+    admin.set_index_options("polite", rate_limit_rps=1)
+    since = admin.last_seq()
+    for i in range(3):
+        idx.upsert(vectors=[(f"v{i}", [1, 0, 0, i])])
+    assert idx.describe_index_stats().total_vector_count == 3
+    statuses = [r["status"] for r in admin.requests(index="polite", since=since) if r["operation"] == "upsert"]
+    assert 429 in statuses and statuses.count(200) == 3
+
+
+def test_api_keys_and_roles(server, admin, pc, make_index):
+    from pinecone import ForbiddenError, Pinecone, RetryConfig, ServerlessSpec, UnauthorizedError
+
+    make_index("secure")
+    admin.set_options(api_keys={"admin": "ProjectEditor", "reader": "DataPlaneViewer",
+                                "ops": "ControlPlaneEditor", "both": ["ControlPlaneViewer", "DataPlaneEditor"]})
+
+    def client(key):
+        return Pinecone(api_key=key, host=server.url, retry_config=RetryConfig(max_retries=0))
+
+    raw = httpx.get(f"{server.url}/indexes", headers={"Api-Key": "stolen"})
+    assert raw.status_code == 401 and raw.headers["content-type"].startswith("text/plain")
+    with pytest.raises(UnauthorizedError):
+        client("pclocal").list_indexes()
+    host = client("admin").describe_index("secure").host
+    reader = client("reader").Index(host=host)
+    assert reader.query(vector=[1, 0, 0, 0], top_k=1).matches == []
+    with pytest.raises(ForbiddenError) as err:
+        reader.upsert(vectors=[("a", [1, 0, 0, 0])])
+    assert err.value.body["code"] == 7 and "Permission" in err.value.body["message"]
+    with pytest.raises(ForbiddenError):
+        client("reader").describe_index("secure")  # a data-plane key cannot use the control plane
+    ops = client("ops")
+    ops.create_index(name="made-by-ops", dimension=2, spec=ServerlessSpec(cloud="aws", region="us-east-1"))
+    with pytest.raises(ForbiddenError):
+        ops.Index(host=host).upsert(vectors=[("a", [1, 0, 0, 0])])
+    both = client("both")
+    both.Index(host=host).upsert(vectors=[("a", [1, 0, 0, 0])])
+    assert both.describe_index("secure").name == "secure"
+    with pytest.raises(ForbiddenError):
+        both.delete_index("made-by-ops")
+    client("admin").delete_index("made-by-ops")
+
+
+def test_bad_option_values_name_the_fix(admin, pc):
+    for bad, word in (({"plan": "gold"}, "plan must be one of"), ({"rate_limit_rps": -1}, "≥ 0"),
+                      ({"api_keys": {"k": "Root"}}, "unknown role")):
+        with pytest.raises(RuntimeError, match=word):
+            admin.set_options(**bad)
+    with pytest.raises(RuntimeError, match="unknown per-index option"):
+        admin.set_index_options("x", plan="starter")
