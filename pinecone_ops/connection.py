@@ -130,6 +130,19 @@ class Admin:
         """Change server options, e.g. ``set_options(meter_scale=1000)``; returns them all."""
         return self._call("PATCH", "options", json=options)
 
+    def index_options(self, name: str) -> dict:
+        """Effective fault options of index ``name`` (its overrides, else the server's)."""
+        return self._call("GET", f"indexes/{name}/options")
+
+    def set_index_options(self, name: str, **options: Any) -> dict:
+        """Faults for one index (it need not exist yet), e.g. ``set_index_options("movies",
+        consistency_lag_ms=500)``; ``None`` drops an override. Known: index_init_ms,
+        consistency_lag_ms, rate_limit_rps (docs/emulator-control.md)."""
+        return self._call("PATCH", f"indexes/{name}/options", json=options)
+
+    def clear_index_options(self, name: str) -> dict:
+        return self._call("DELETE", f"indexes/{name}/options")
+
     def close(self) -> None:
         self._client.close()
 

@@ -15,19 +15,51 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="directory for durable state (default: memory only)")
     p.add_argument("--meter-scale", type=float, default=1.0, metavar="X",
                    help="multiply namespace sizes by X for query RU and storage (teaching knob; default 1)")
+    faults = p.add_argument_group("plan and teaching faults (all off by default; docs/emulator-control.md)")
+    faults.add_argument("--plan", choices=("starter", "standard", "enterprise"), default="standard",
+                        help="quotas to enforce (default standard)")
+    faults.add_argument("--index-init-ms", type=int, default=0, metavar="MS",
+                        help="new indexes stay Initializing (not ready) this long")
+    faults.add_argument("--consistency-lag-ms", type=int, default=0, metavar="MS",
+                        help="writes become visible to reads this long after they are acknowledged")
+    faults.add_argument("--rate-limit-rps", type=int, default=0, metavar="N",
+                        help="more than N data-plane requests per second per namespace get 429")
+    faults.add_argument("--api-key", action="append", default=[], metavar="KEY=ROLE[,ROLE]",
+                        help="accept only these keys, with Pinecone roles (ProjectEditor, ProjectViewer, "
+                             "ControlPlaneEditor, ControlPlaneViewer, DataPlaneEditor, DataPlaneViewer); repeatable")
     p.set_defaults(func=run)
+
+
+def _api_keys(specs: list[str]) -> dict[str, list[str]]:
+    keys: dict[str, list[str]] = {}
+    for spec in specs:
+        key, sep, roles = spec.partition("=")
+        if not sep or not key or not roles:
+            raise ValueError(f"--api-key {spec!r}: write KEY=ROLE, e.g. --api-key reader=DataPlaneViewer")
+        keys[key] = roles.split(",")
+    return keys
 
 
 def run(args: argparse.Namespace) -> int:
     from pinecone_ops.emulator.server import LocalPinecone
 
     try:
+        options = dict(plan=args.plan, index_init_ms=args.index_init_ms,
+                       consistency_lag_ms=args.consistency_lag_ms, rate_limit_rps=args.rate_limit_rps,
+                       api_keys=_api_keys(args.api_key))
+    except ValueError as exc:
+        print(f"pinecone-ops serve: {exc}")
+        return 2
+    try:
         server = LocalPinecone(host=args.host, port=args.port, data_dir=args.data_dir,
-                               meter_scale=args.meter_scale)
+                               meter_scale=args.meter_scale, **options)
         server.serve_forever()
     except OSError as exc:
         print(f"pinecone-ops serve: {exc.strerror or exc}")
         return 1
+    except ValueError as exc:  # a bad option value, e.g. an unknown role
+        print(f"pinecone-ops serve: {exc}")
+        return 2
     except KeyboardInterrupt:
         pass
     print("Local Pinecone stopped.", flush=True)

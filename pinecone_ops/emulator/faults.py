@@ -265,17 +265,19 @@ def install_consistency(backend: Backend) -> None:
         rep = replica_of(idx)
         if rep is None or operation not in DATA_READ:
             return idx
-        rep.catch_up(time.monotonic())
-        if not rep.queue and not effective(backend, idx.name, "consistency_lag_ms"):
-            idx.replica = None  # type: ignore[attr-defined]  # fault switched off and caught up
+        if not effective(backend, idx.name, "consistency_lag_ms"):
+            rep.catch_up(math.inf)  # the fault was switched off: everything is visible now
+            idx.replica = None  # type: ignore[attr-defined]
             return idx
+        rep.catch_up(time.monotonic())
         return rep.index
 
     def lsn(idx: Index) -> tuple[int, int]:
         rep = replica_of(idx)
         if rep is None:
             return idx.lsn, idx.lsn
-        rep.catch_up(time.monotonic())
+        lagging = effective(backend, idx.name, "consistency_lag_ms")
+        rep.catch_up(time.monotonic() if lagging else math.inf)
         return idx.lsn, rep.index.lsn
 
     backend.async_request_hooks.append(before_write)
