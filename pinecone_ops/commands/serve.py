@@ -62,5 +62,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except KeyboardInterrupt:
         pass
-    print("Local Pinecone stopped.", flush=True)
+    try:
+        print("Local Pinecone stopped.", flush=True)
+    except OSError:  # stdout already closed by whoever started us (a pipe); stopping is what matters
+        pass
     return 0
