@@ -40,9 +40,10 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # A deleted grade/test cell comes back (and scores what it scores) instead of a NULL grade.
 c.OverwriteCells.add_missing_cells = True
 
-# Warnings on stderr must not zero a correct answer (nbgrader scores any stderr as 0).
+# Warnings and progress bars on stderr must not zero a correct answer (nbgrader scores any stderr
+# as 0): e.g. a library's DeprecationWarning, or the SDK's tqdm bar for upsert(batch_size=...).
 c.IgnorePattern.enabled = True
-c.IgnorePattern.pattern = r"\b\w*Warning\b"
+c.IgnorePattern.pattern = r"\b\w*Warning\b|\d+%\|"
 
 # Student version: drop notebook-level metadata (saved widget state can leak solution outputs).
 c.GenerateAssignment.preprocessors = [

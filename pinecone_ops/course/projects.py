@@ -77,20 +77,33 @@ def _vectors(n: int, dim: int, rng: random.Random) -> list[list[float]]:
 def _create(pc, plan: IndexPlan) -> bool:
     """Create one index; False when the backend cannot create this kind (pods before they land)."""
     if plan.kind == "pod":
-        from pinecone import PodSpec
-
-        try:
-            pc.create_index(name=plan.name, dimension=plan.dimension, metric=plan.metric,
-                            spec=PodSpec(environment="us-east-1-aws", pod_type="p1.x1"),
-                            tags=plan.tags or None,
-                            deletion_protection="enabled" if plan.protected else "disabled")
-        except Exception:  # pods are legacy and optional on the local Pinecone
-            return False
-        return True
+        return _create_legacy_pod(pc, plan)
     pc.create_index(name=plan.name, dimension=plan.dimension, metric=plan.metric,
                     spec=ServerlessSpec(cloud="aws", region="us-east-1"), tags=plan.tags or None,
                     deletion_protection="enabled" if plan.protected else "disabled")
     return True
+
+
+def _create_legacy_pod(pc, plan: IndexPlan) -> bool:
+    """Create a pod index the way it was made years ago: a 2025-10 API request.
+
+    SDK 10 speaks API 2026-07, where pod deployments are not offered; existing pod indexes still
+    show up in its describe/list calls, which is what the inventory exercise reads.
+    """
+    import httpx
+
+    body = {"name": plan.name, "dimension": plan.dimension, "metric": plan.metric,
+            "spec": {"pod": {"environment": "us-east-1-aws", "pod_type": "p1.x1", "pods": 1, "replicas": 1,
+                             "shards": 1}},
+            "deletion_protection": "enabled" if plan.protected else "disabled"}
+    if plan.tags:
+        body["tags"] = plan.tags
+    try:
+        r = httpx.post(f"{pc.config.host}/indexes", json=body, timeout=30,
+                       headers={"Api-Key": pc.config.api_key, "X-Pinecone-Api-Version": "2025-10"})
+    except httpx.HTTPError:
+        return False
+    return r.status_code in (200, 201, 202)
 
 
 def build_project(pc, seed: int = 0, prefix: str = "", *, with_pods: bool = True) -> list[IndexPlan]:

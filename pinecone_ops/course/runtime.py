@@ -42,10 +42,14 @@ def backend_label() -> str:
     except ImportError:
         pass
     if os.environ.get("PINECONE_OPS_BACKEND") == "pinecone":
-        return "real Pinecone (api.pinecone.io)"
+        return "Pinecone cloud"
     if os.environ.get("PINECONE_OPS_HOST"):
         return f"local Pinecone at {os.environ['PINECONE_OPS_HOST']}"
     return "local Pinecone (embedded in this kernel)"
+
+
+def _is_local(backend: str) -> bool:
+    return "local" in backend.lower()
 
 
 def banner(phase: str, backend: str | None = None) -> str:
@@ -53,7 +57,7 @@ def banner(phase: str, backend: str | None = None) -> str:
     import pinecone
 
     backend = backend or backend_label()
-    local = "real Pinecone" not in backend
+    local = _is_local(backend)
     colour = "#0b6e4f" if local else "#b00020"
     note = (
         "Nothing you do here costs money or touches a real project."
@@ -79,7 +83,7 @@ def start(phase: str, *, show: bool = True):
 
     pc = connect()
     backend = backend_label()
-    if "real Pinecone" not in backend:
+    if _is_local(backend):
         os.environ.setdefault("PINECONE_API_KEY", LOCAL_API_KEY)
         host = getattr(getattr(pc, "config", None), "host", None)
         if host:

@@ -45,6 +45,7 @@ def test_ignore_pattern_drops_warnings_only():
     pattern = load_config().IgnorePattern.pattern
     assert re.search(pattern, "/x.py:3: UserWarning: deprecated\n  warnings.warn(...)")
     assert re.search(pattern, "DeprecationWarning: old api")
+    assert re.search(pattern, "Upserting: 100%|##########| 2/2 [00:00<00:00, 191.76batch/s]")
     assert not re.search(pattern, "Traceback (most recent call last):\nValueError: boom")
 
 
