@@ -49,7 +49,7 @@ class RestoreJob:
     status: str = "Completed"
 
 
-def _state(backend: Backend) -> tuple[dict[str, Backup], dict[str, RestoreJob]]:
+def registries(backend: Backend) -> tuple[dict[str, Backup], dict[str, RestoreJob]]:
     if not hasattr(backend, "backups"):
         backend.backups = {}  # type: ignore[attr-defined]
         backend.restore_jobs = {}  # type: ignore[attr-defined]
@@ -70,7 +70,7 @@ def create(backend: Backend, index_name: str, *, name: Any = None, description: 
     if cfg.is_pod:
         raise InvalidArgument(f"Index {index_name} is pod-based: backups are for serverless indexes. "
                               "Use a collection (create_collection) to snapshot a pod-based index.")
-    backups, _ = _state(backend)
+    backups, _ = registries(backend)
     with backend.lock:
         plans.check_backups(backend, len(backups))
         nss = control.copy_namespaces(idx)
@@ -85,14 +85,14 @@ def create(backend: Backend, index_name: str, *, name: Any = None, description: 
 
 
 def get(backend: Backend, backup_id: Any) -> Backup:
-    b = _state(backend)[0].get(backup_id) if isinstance(backup_id, str) else None
+    b = registries(backend)[0].get(backup_id) if isinstance(backup_id, str) else None
     if b is None:
         raise NotFound(f"Backup {backup_id} not found.")
     return b
 
 
 def mark_source_deleted(backend: Backend, idx: Index) -> None:
-    for b in _state(backend)[0].values():
+    for b in registries(backend)[0].values():
         if b.source_index_name == idx.name and b.source_index_id == control.index_id(idx):
             b.source_deleted_at = backend.clock()
 
@@ -101,7 +101,7 @@ def list_backups(backend: Backend, index_name: str | None = None, include_delete
     if index_name is not None and backend.get_index(index_name) is None and not include_deleted:
         raise NotFound(f"Index {index_name} not found.")
     with backend.lock:
-        items = sorted(_state(backend)[0].values(), key=lambda b: (b.created_at, b.backup_id))
+        items = sorted(registries(backend)[0].values(), key=lambda b: (b.created_at, b.backup_id))
     if index_name is not None:
         items = [b for b in items if b.source_index_name == index_name
                  and (include_deleted or b.source_deleted_at is None)]
@@ -111,7 +111,7 @@ def list_backups(backend: Backend, index_name: str | None = None, include_delete
 def delete(backend: Backend, backup_id: str) -> Backup:
     with backend.lock:
         b = get(backend, backup_id)
-        del _state(backend)[0][backup_id]
+        del registries(backend)[0][backup_id]
     return b
 
 
@@ -131,12 +131,12 @@ def restore(backend: Backend, backup_id: str, *, name: Any, tags: Any = None, de
     job = RestoreJob(restore_job_id=restore_job_id or str(uuid.uuid4()), backup_id=b.backup_id,
                      target_index_name=idx.name, target_index_id=control.index_id(idx),
                      created_at=now, completed_at=now)
-    _state(backend)[1][job.restore_job_id] = job
+    registries(backend)[1][job.restore_job_id] = job
     return idx, job
 
 
 def get_job(backend: Backend, job_id: Any) -> RestoreJob:
-    job = _state(backend)[1].get(job_id) if isinstance(job_id, str) else None
+    job = registries(backend)[1].get(job_id) if isinstance(job_id, str) else None
     if job is None:
         raise NotFound(f"Restore job {job_id} not found.")
     return job
@@ -144,7 +144,7 @@ def get_job(backend: Backend, job_id: Any) -> RestoreJob:
 
 def list_jobs(backend: Backend) -> list[RestoreJob]:
     with backend.lock:
-        return sorted(_state(backend)[1].values(), key=lambda j: (j.created_at, j.restore_job_id))
+        return sorted(registries(backend)[1].values(), key=lambda j: (j.created_at, j.restore_job_id))
 
 
 def paginate(items: list, limit: Any, token: Any) -> tuple[list, str | None]:
