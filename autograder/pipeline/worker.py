@@ -96,14 +96,13 @@ def _reasons_from_errors(errors: dict[str, list[dict]], cell_timeout: str) -> li
         for e in cells:
             where = f"cell {e['cell']}" + (f" ({e['grade_id']})" if e["grade_id"] else "")
             err = e["error"]
-            if err.startswith(("CellTimeoutError", "TimeoutError")):
+            if err.startswith(("CellTimeoutError", "TimeoutError", "KeyboardInterrupt")):
+                # nbclient interrupts a cell at the limit: KeyboardInterrupt or CellTimeoutError
                 out.append(f"{where}: timed out (per-cell limit {cell_timeout})")
             elif err.startswith("MemoryError"):
                 out.append(f"{where}: MemoryError (memory limit per notebook)")
             elif err.startswith("SystemExit"):
                 out.append(f"{where}: the code called sys.exit(); execution went on")
-            elif err.startswith("KeyboardInterrupt") and not e["grade"]:
-                out.append(f"{where}: interrupted at the per-cell limit {cell_timeout}")
     return out
 
 
