@@ -127,7 +127,7 @@ def check_refused_changes(refused_changes: Callable, make_legacy_pod_index: Call
         expect(dep.pod_type == "p1.x2", f"a refused change must leave the index as it was (p1.x2), it is {dep.pod_type}")
         if log_available():
             failed = [e for e in _configures(log) if int(e.get("status", 0)) >= 400]
-            sent = [str((e.get("params") or {}).get("pod_type", "")) for e in failed]
+            sent = [str(((e.get("params") or {}).get("deployment") or {}).get("pod_type", "")) for e in failed]
             expect(any(s == "p1.x1" for s in sent), "the request log shows no refused attempt to shrink to p1.x1")
             expect(any(s.startswith(("s1", "p2")) for s in sent),
                    "the request log shows no refused attempt to change the pod type")
