@@ -152,3 +152,15 @@ def make_scratch(template: Template, course: Path, root: Path, student: str,
     sub.mkdir(parents=True)
     for name, data in notebooks.items():
         (sub / f"{name}.ipynb").write_bytes(data)
+
+
+def course_pattern(course: Path) -> str | None:
+    """The course config's ``FileNameCollectorPlugin.named_regexp`` (nbgrader's own LMS key)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    try:
+        cfg = PyFileConfigLoader(CONFIG, path=str(course)).load_config()
+    except Exception:  # noqa: BLE001 - a broken config is reported by nbgrader itself later
+        return None
+    plugin = cfg.get("FileNameCollectorPlugin", {})
+    return plugin.get("named_regexp") or None

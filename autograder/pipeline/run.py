@@ -18,7 +18,8 @@ from .worker import Job, grade_one
 
 
 def _say(opts: GradeOptions, msg: str) -> None:
-    print(msg, file=sys.stderr if opts.progress else sys.stdout, flush=True)
+    """Status lines go to stderr, so stdout carries only the summary table."""
+    print(msg, file=sys.stderr, flush=True)
 
 
 def _jobs(target: str, submissions: Path, opts: GradeOptions) -> tuple[list[Job], list[str], list[str]]:

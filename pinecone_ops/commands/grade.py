@@ -36,7 +36,8 @@ def register(subparsers) -> None:
     p.add_argument("--student", action="append", default=[], metavar="ID",
                    help="(re)grade only this student; repeatable")
     p.add_argument("--force", action="store_true", help="regrade even finished submissions")
-    p.add_argument("--pattern", help="regex mapping LMS file names to student_id and file_id")
+    p.add_argument("--pattern", help="regex with named groups student_id and file_id for LMS file "
+                   "names (default: the course's c.FileNameCollectorPlugin.named_regexp)")
     p.add_argument("--cell-timeout", type=int, help="seconds per cell (default: the course config)")
     p.add_argument("--notebook-timeout", type=float, default=300.0,
                    help="wall seconds per notebook attempt (default: %(default)s)")
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     if str(checkout) not in sys.path:
         sys.path.insert(0, str(checkout))
     from autograder.pipeline import GradeOptions, grade_class
-    from autograder.pipeline.coursedir import CourseError, find_course
+    from autograder.pipeline.coursedir import CourseError, course_pattern, find_course
     from autograder.pipeline.options import DEFAULT_PATTERN
     from autograder.pipeline.report import summary_table
 
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     opts = GradeOptions(course=course, out=(args.out or course).resolve(), workers=args.workers,
                         cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                         memory_mb=args.memory_mb, max_output_kb=args.max_output_kb,
-                        pattern=args.pattern or DEFAULT_PATTERN, students=tuple(args.student),
+                        pattern=args.pattern or course_pattern(course) or DEFAULT_PATTERN, students=tuple(args.student),
                         force=args.force, server=not args.no_server, progress=not args.quiet)
     try:
         results = grade_class(args.assignment, args.submissions.resolve(), opts)

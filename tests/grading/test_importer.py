@@ -1,0 +1,86 @@
+"""Importing submissions: folders, LMS zips, file-name patterns, broken and misnamed notebooks."""
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+
+import nbformat
+from hypothesis import given, settings, strategies as st
+from nbformat.v4 import new_code_cell, new_notebook
+
+from autograder.pipeline.importer import _norm, collect, extract_zip, safe_id
+from autograder.pipeline.options import DEFAULT_PATTERN
+
+NAMES = {"phase1": ["phase1"], "phase2": ["phase2"]}
+NB = nbformat.writes(new_notebook(cells=[new_code_cell("x = 1")]))
+
+
+def _write(root, rel, text=NB):
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_folder_layout_and_all_assignments(tmp_path):
+    _write(tmp_path, "alice/phase1/phase1.ipynb")
+    _write(tmp_path, "alice/phase2/phase2.ipynb")
+    _write(tmp_path, "bob/phase1/phase1.ipynb")
+    _write(tmp_path, "bob/phase1/.ipynb_checkpoints/phase1-checkpoint.ipynb")
+    jobs, unmapped = collect(tmp_path, ["phase1", "phase2"], NAMES, DEFAULT_PATTERN)
+    assert [(j.student, j.assignment) for j in jobs] == [
+        ("alice", "phase1"), ("alice", "phase2"), ("bob", "phase1")]
+    assert unmapped == [] and all(j.invalid is None and not j.problems for j in jobs)
+
+
+def test_lms_zip_with_canvas_names_and_a_wrong_name(tmp_path):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("alice_1234_5678_phase1.ipynb", NB)
+        zf.writestr("bob_LATE_99_100_phase1.ipynb", NB)
+        zf.writestr("carol_7_Phase1 (1).ipynb", NB)
+        zf.writestr("../evil_1_phase1.ipynb", NB)          # zip-slip: never extracted
+        zf.writestr("readme.txt", "hello")
+    root = extract_zip(archive, tmp_path / "x")
+    assert not (tmp_path / "evil_1_phase1.ipynb").exists()
+    jobs, unmapped = collect(root, ["phase1"], NAMES, DEFAULT_PATTERN)
+    by = {j.student: j for j in jobs}
+    assert sorted(by) == ["alice", "bob", "carol"]
+    assert by["carol"].notebooks.keys() == {"phase1"}
+    assert "wrong file name: 'Phase1 (1).ipynb' graded as 'phase1.ipynb'" in by["carol"].problems
+
+
+def test_invalid_json_is_an_invalid_submission_with_the_parser_message(tmp_path):
+    _write(tmp_path, "dave/phase1/phase1.ipynb", NB[: len(NB) // 2])
+    _write(tmp_path, "erin/phase1/phase1.ipynb", json.dumps({"hello": "world"}))
+    jobs, _ = collect(tmp_path, ["phase1"], NAMES, DEFAULT_PATTERN)
+    assert all(j.invalid and "not a valid notebook" in j.invalid for j in jobs), jobs
+
+
+def test_unmatched_files_are_reported_not_guessed(tmp_path):
+    _write(tmp_path, "notes.ipynb")
+    _write(tmp_path, "frank/phase1/homework.ipynb")
+    _write(tmp_path, "frank/phase1/other.ipynb")
+    jobs, unmapped = collect(tmp_path, ["phase1"], NAMES, DEFAULT_PATTERN)
+    assert unmapped == ["notes.ipynb"]
+    assert jobs[0].invalid.startswith("no notebook matches phase1.ipynb")
+
+
+def test_digest_changes_with_content(tmp_path):
+    _write(tmp_path, "gina/phase1/phase1.ipynb")
+    first = collect(tmp_path, ["phase1"], NAMES, DEFAULT_PATTERN)[0][0].digest
+    _write(tmp_path, "gina/phase1/phase1.ipynb", NB.replace("x = 1", "x = 2"))
+    assert collect(tmp_path, ["phase1"], NAMES, DEFAULT_PATTERN)[0][0].digest != first
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_safe_id_is_a_path_safe_folder_name(raw):
+    sid = safe_id(raw)
+    assert sid and re.fullmatch(r"[A-Za-z0-9_.\-]+", sid) and sid not in (".", "..")
+
+
+@settings(max_examples=50)
+@given(st.sampled_from(["phase1", "Phase1", "PHASE1"]), st.sampled_from(["", " (1)", " (12)", "-Copy1"]))
+def test_mangled_names_normalise_to_the_expected_one(stem, suffix):
+    assert _norm(f"{stem}{suffix}.ipynb") == _norm("phase1.ipynb")

@@ -1,0 +1,36 @@
+"""The real course's reference submissions (autograder/reference_submissions/<phase>.toml plus every
+generic hostile case) graded together in one batch by the real pipeline, each with its expected
+score. Skips phases whose source or reference file has not landed.
+"""
+from __future__ import annotations
+
+import pytest
+
+from autograder.pipeline import GradeOptions, grade_class
+from autograder.pipeline.coursedir import build_template
+from autograder.reference_submissions import build
+
+from conftest import REPO
+
+pytestmark = pytest.mark.slow
+PHASES = sorted(p.stem for p in (REPO / "autograder" / "reference_submissions").glob("phase*.toml"))
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_reference_submissions_score_as_expected(phase, tmp_path):
+    source = REPO / "source" / phase / f"{phase}.ipynb"
+    if not source.is_file():
+        pytest.skip(f"{phase} has no source notebook yet")
+    out, subs = tmp_path / "out", tmp_path / "subs"
+    template = build_template(REPO, phase, out / ".grading")
+    cases = build.write(build.cases(phase, source, template.release(phase)), phase, subs)
+    opts = GradeOptions(course=REPO, out=out, workers=2, cell_timeout=20, notebook_timeout=240,
+                        progress=False)
+    results = {r["student"]: r for r in grade_class(phase, subs, opts)}
+    got = {s: (r["score"], r["status"], bool(r["tamper"])) for s, r in results.items()}
+    want = {s: (build.expected_score(c, template.cells), c.status,
+                c.tamper or s == "ref-kernel-kill") for s, c in cases.items()}
+    assert got == want, {s: results[s]["reasons"] for s in got if got[s] != want[s]}
+    for s, c in cases.items():
+        if c.reason:
+            assert c.reason in " | ".join(results[s]["reasons"]), s
