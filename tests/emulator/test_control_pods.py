@@ -1,6 +1,8 @@
 """Control plane through the official SDK: pod indexes, configure, tags, deletion protection, shapes."""
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -8,6 +10,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pinecone_ops.pricing.pods import pod_capacity
 
 LEGACY = "2025-10"
+
+SDK10 = pytest.mark.skipif(int(version("pinecone").split(".")[0]) < 10,
+                           reason="SDK 10.x models (deployment/schema); the 9.x equivalents are in test_sdk9.py")
 
 
 def legacy_post(server, path, body, version=LEGACY):
@@ -23,6 +28,7 @@ def make_pod(server, name="pod1", pod_type="p1.x1", dimension=4, **pod):
     return r.json()
 
 
+@SDK10
 def test_pod_index_in_both_shapes(server, pc):
     created = make_pod(server, shards=2, replicas=2, pods=4)
     assert created["spec"]["pod"] == {"environment": "us-east-1-aws", "pod_type": "p1.x1", "pods": 4,
@@ -33,6 +39,7 @@ def test_pod_index_in_both_shapes(server, pc):
     assert d.status.ready and d.dimension == 4 and d.metric == "cosine"
 
 
+@SDK10
 def test_sdk10_cannot_create_pod_index(pc):
     from pinecone import ApiError, PodSpec
 
@@ -56,6 +63,7 @@ def test_bad_pod_specs(server, pc, spec, status):
     assert not pc.has_index("bad")
 
 
+@SDK10
 def test_configure_replicas_and_size(server, pc):
     from pinecone import ApiError
 
@@ -94,6 +102,7 @@ def test_serverless_has_no_replicas(pc, make_index):
     assert err.value.status_code == 400
 
 
+@SDK10
 def test_tags_add_change_remove(pc, make_index):
     make_index("t", tags={"env": "dev", "team": "a"})
     assert pc.configure_index("t", tags={"env": "prod", "owner": "me"}).tags == \
@@ -115,6 +124,7 @@ def test_deletion_protection(pc, make_index):
     assert not pc.has_index("keep")
 
 
+@SDK10
 def test_serverless_regions(pc):
     from pinecone import NotFoundError, ServerlessSpec
 

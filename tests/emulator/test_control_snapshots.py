@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.emulator.test_control_pods import legacy_post, make_pod
+from tests.emulator.test_control_pods import SDK10, legacy_post, make_pod
 
 
+@SDK10
 def test_collection_changes_pod_type_and_shards(server, pc):
     make_pod(server, "old", pod_type="p1.x1")
     pc.Index(name="old").upsert(vectors=[(f"v{i}", [1.0, i, 0, 0], {"i": i}) for i in range(20)], namespace="n")
@@ -56,6 +57,7 @@ def test_collection_errors(server, pc, make_index):
     assert r.status_code == 400, "API 2026-07 creates no index from a collection"
 
 
+@SDK10
 def test_backup_restore_roundtrip(pc, make_index):
     idx = make_index("src", tags={"team": "search"})
     idx.upsert(vectors=[("a", [1, 0, 0, 0], {"g": "x"}), ("b", [0, 1, 0, 0])], namespace="one")
@@ -81,6 +83,7 @@ def test_backup_restore_roundtrip(pc, make_index):
     assert (rj.status, rj.backup_id, rj.percent_complete) == ("Completed", b.backup_id, 100)
 
 
+@SDK10
 def test_backup_outlives_its_index_and_delete(pc, make_index):
     from pinecone import NotFoundError
 

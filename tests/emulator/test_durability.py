@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from pinecone_ops.emulator.server import LocalPinecone
+from tests.emulator.test_control_pods import SDK10
 
 LEGACY = {"Api-Key": "k", "X-Pinecone-Api-Version": "2025-10"}
 DIM = 8
@@ -104,6 +105,7 @@ def test_kill_9_mid_stream_keeps_every_acknowledged_write(tmp_path):
         stop(proc2)
 
 
+@SDK10
 def test_indexes_collections_backups_survive(tmp_path):
     proc, url = start_serve(tmp_path)
     try:
