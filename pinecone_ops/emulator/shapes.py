@@ -224,6 +224,8 @@ def render_backup(b: Any, version: str) -> dict[str, Any]:
         out["source_index_deleted_at"] = _iso(b.source_deleted_at)
     cfg = b.config
     if is_legacy(version):
+        if out["tags"] is None:
+            del out["tags"]  # 2025-10's IndexTags is not nullable
         out.update(metric=cfg.metric, vector_type=cfg.vector_type)
         if cfg.dimension is not None:
             out["dimension"] = cfg.dimension
