@@ -53,6 +53,13 @@ def main(result_path: str) -> int:
     job = json.loads((root / "job.json").read_text())
     result: dict = {"autograde_ok": False, "feedback_ok": False}
     host = os.environ.get("PINECONE_OPS_HOST", "")
+    if job.get("server_port"):
+        from autograder.pipeline.server import wait_for_port
+
+        result["server_ready"] = wait_for_port(job["server_port"])
+        if not result["server_ready"]:
+            Path(result_path).write_text(json.dumps(result))
+            return 0
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     api = NbGraderAPI(config=config)
     a, s = job["assignment"], job["student"]

@@ -135,12 +135,7 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
     env = child_env(course, {MARKER: marker})
     pinecone = None
     if opts.server and server.available():
-        pinecone = server.start(scratch / "pinecone.log", child_env(course))
-        if pinecone is None:   # the grader's fault, not the student's: retried on the next run
-            result.update(status="failed", seconds=round(time.monotonic() - start, 2))
-            result["reasons"].append("the local Pinecone server did not start (see "
-                                     f"{scratch / 'pinecone.log'}); rerun to retry")
-            return result
+        pinecone = server.LocalPinecone(scratch / "pinecone.log", child_env(course))
         env["PINECONE_OPS_HOST"] = pinecone.url
     skip: dict[int, str] = {}
     child: dict = {}
@@ -153,7 +148,8 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
             (scratch / "nbgrader_config.py").write_text(
                 wrapper_config(course, scratch, _overrides(opts, progress, skip)))
             (scratch / "job.json").write_text(json.dumps({
-                "assignment": job.assignment, "student": job.student}))
+                "assignment": job.assignment, "student": job.student,
+                "server_port": pinecone.port if pinecone else None}))
             out_file = scratch / "result.json"
             out_file.unlink(missing_ok=True)
             outcome = run_limited([sys.executable, "-m", "autograder.pipeline.child", str(out_file)],
@@ -161,6 +157,10 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
                                   memory_mb=opts.memory_mb, log=scratch / f"child-{attempt}.log")
             child = json.loads(out_file.read_text()) if out_file.is_file() else {}
             if child.get("autograde_ok"):
+                break
+            if child.get("server_ready") is False:   # the grader's fault, not the student's
+                result["reasons"].append("the local Pinecone server did not start (see "
+                                         f"{scratch / 'pinecone.log'}); rerun to retry")
                 break
             last, _, done = _progress(progress)
             if last is None or done or last in skip or attempt > opts.attempts:

@@ -1,0 +1,124 @@
+"""Grading throughput: the pipeline with 1 and 2 workers vs plain nbgrader, measured in one run.
+
+For each assignment: N correct submissions (the release with the reference solutions filled in),
+graded (a) by plain ``nbgrader autograde`` + ``generate_feedback``, serially, no limits, kernel-embedded
+local Pinecone; (b) by the pipeline with 1 worker and (c) with 2 workers (scratch course, limits,
+a separate ``pinecone-ops serve`` per submission, tamper scan, feedback, merge). The floor is
+nbgrader autograding an *empty* notebook, measured here too. Prints, never asserts.
+
+    .venv/bin/python bench/bench_grading.py                  # 30 submissions of every assignment
+    .venv/bin/python bench/bench_grading.py -n 4 phase1      # a quick look
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from autograder.pipeline import GradeOptions, grade_class  # noqa: E402
+from autograder.pipeline.coursedir import (assignments, build_template, child_env,  # noqa: E402
+                                           wrapper_config)
+from autograder.reference_submissions import build  # noqa: E402
+
+
+def _nbgrader(args: list[str], root: Path, course: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root,
+                          env=child_env(course), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stdout[-2000:] + proc.stderr[-2000:])
+    return time.perf_counter() - start
+
+
+def empty_notebook_seconds(tmp: Path, repeats: int = 3) -> float:
+    """Median wall time of ``nbgrader autograde`` on a notebook with one empty-ish cell."""
+    course = tmp / "empty-course"
+    (course / "source" / "empty").mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text("c = get_config()\n")
+    nb = new_notebook(cells=[new_code_cell("pass")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, course / "source" / "empty" / "empty.ipynb")
+    _nbgrader(["generate_assignment", "empty", "--force"], course, course)
+    sub = course / "submitted" / "s0" / "empty"
+    sub.mkdir(parents=True)
+    shutil.copy(course / "release" / "empty" / "empty.ipynb", sub / "empty.ipynb")
+    times = [_nbgrader(["autograde", "empty", "--force"], course, course) for _ in range(repeats)]
+    return statistics.median(times)
+
+
+def plain_nbgrader_seconds(course: Path, assignment: str, subs: Path, tmp: Path) -> float:
+    """``nbgrader autograde`` then ``generate_feedback`` over every submission, as nbgrader does
+    (one process per step for the whole class, serial, no limits)."""
+    template = build_template(course, assignment, tmp / "cache")
+    root = tmp / f"plain-{assignment}"
+    shutil.copytree(template.root, root)
+    (root / "nbgrader_config.py").write_text(wrapper_config(course, root))
+    shutil.copytree(subs, root / "submitted")
+    return (_nbgrader(["autograde", assignment, "--force"], root, course)
+            + _nbgrader(["generate_feedback", assignment, "--force"], root, course))
+
+
+def bench(course: Path, assignment: str, n: int, tmp: Path) -> dict[str, float]:
+    template = build_template(course, assignment, tmp / "cache")
+    good = build.solved(nbformat.read(template.source(template.notebooks[0]), as_version=4),
+                        nbformat.read(template.release(template.notebooks[0]), as_version=4))
+    subs = tmp / f"subs-{assignment}"
+    for i in range(n):
+        dest = subs / f"s{i:02d}" / assignment
+        dest.mkdir(parents=True)
+        nbformat.write(good, dest / f"{template.notebooks[0]}.ipynb")
+    row = {"plain": plain_nbgrader_seconds(course, assignment, subs, tmp)}
+    for workers in (1, 2):
+        out = tmp / f"out-{assignment}-{workers}"
+        shutil.copytree(tmp / "cache", out / ".grading")        # same template, not timed
+        opts = GradeOptions(course=course, out=out, workers=workers, progress=False)
+        start = time.perf_counter()
+        results = grade_class(assignment, subs, opts)
+        row[f"w{workers}"] = time.perf_counter() - start
+        row[f"ok{workers}"] = sum(r["score"] == build.auto_max(template.cells) for r in results)
+    return row
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("assignments", nargs="*", help="default: every assignment in source/")
+    ap.add_argument("-n", type=int, default=30, help="submissions per assignment (default 30)")
+    ap.add_argument("--course", type=Path, default=REPO)
+    args = ap.parse_args()
+    names = args.assignments or assignments(args.course)
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as d:
+        tmp = Path(d)
+        empty = empty_notebook_seconds(tmp)
+        print(f"floor: nbgrader autograde of an empty notebook = {empty:.1f} s "
+              f"(one process, one kernel)\n")
+        print(f"{'assignment':<11}{'n':>4}{'nbgrader':>10}{'1 worker':>10}{'2 workers':>11}"
+              f"{'speedup':>9}{'s/nb plain':>11}{'s/nb 1w':>9}{'overhead/nb':>12}{'full marks':>12}")
+        for a in names:
+            try:
+                r = bench(args.course, a, args.n, tmp)
+            except Exception as exc:  # noqa: BLE001 - report and go on to the next assignment
+                print(f"{a:<11} failed: {str(exc).strip().splitlines()[-1][:100]}")
+                continue
+            per_plain, per_1 = r["plain"] / args.n, r["w1"] / args.n
+            marks = f"{r['ok1']}/{args.n}, {r['ok2']}/{args.n}"
+            print(f"{a:<11}{args.n:>4}{r['plain']:>9.1f}s{r['w1']:>9.1f}s{r['w2']:>10.1f}s"
+                  f"{r['w1'] / r['w2']:>8.2f}x{per_plain:>10.1f}s{per_1:>8.1f}s"
+                  f"{per_1 - per_plain:>+11.1f}s{marks:>12}")
+        print("\noverhead/nb = pipeline with 1 worker minus plain nbgrader, per notebook; compare "
+              f"with the empty-notebook floor ({empty:.1f} s): the pipeline starts one nbgrader and "
+              "one local Pinecone process per submission, plain nbgrader one process per class.")
+
+
+if __name__ == "__main__":
+    main()
