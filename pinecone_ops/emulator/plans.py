@@ -96,8 +96,9 @@ def check_backups(backend: Backend, count: int) -> None:
 
 def storage_bytes(backend: Backend) -> float:
     """Project storage as the quota sees it (bytes × ``meter_scale``)."""
-    with backend.lock:
-        indexes = list(backend.indexes.values())
+    # No backend.lock: this runs inside an index lock (write check), and the lock order elsewhere is
+    # backend → index. Copying the dict's values is atomic enough for a quota.
+    indexes = list(backend.indexes.values())
     return sum(i.storage_bytes() for i in indexes) * float(backend.options["meter_scale"])
 
 
