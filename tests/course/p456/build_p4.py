@@ -221,7 +221,7 @@ check_drn(drn_shards, drn_replicas)
 nb.md("""
 ## 5. A sizing calculator over your functions
 
-`size_plan()` below puts your three answers together for one workload. The kit's
+`size_plan()` below puts your three answers together for one workload, one row per option. The kit's
 `sizing_calculator` draws sliders (records, dimensions, metadata, QPS, top_k) and shows whatever your
 function returns — so when you fix a function above, the calculator is fixed too. It is not graded
 itself; the functions are.
@@ -229,15 +229,17 @@ itself; the functions are.
 
 nb.code("""
 def size_plan(records, dimension, metadata_bytes=0, qps=10, top_k=10):
-    \"\"\"Serverless size, pods (p1 and s1) and DRN nodes for one workload, from your functions.\"\"\"
+    \"\"\"One row per option (serverless, p1 and s1 pods, DRN) for one workload, from your functions.\"\"\"
     gb = namespace_gb(records, dimension, metadata_bytes)
-    return {
-        "serverless GB": round(gb, 3),
-        "RU per query": round(max(0.25, gb), 3),
-        "p1.x1 pods": pods_needed(records, dimension, "p1.x1") * replicas_for_qps(qps, "p1.x1", top_k),
-        "s1.x1 pods": pods_needed(records, dimension, "s1.x1") * replicas_for_qps(qps, "s1.x1", top_k),
-        "DRN nodes (b1)": drn_shards(gb) * drn_replicas(qps),
-    }
+    rows = [{"option": "serverless (on-demand)", "GB": round(gb, 3), "RU per query": round(max(0.25, gb), 3),
+             "shards": "-", "replicas": "-"}]
+    for pod_type in ("p1.x1", "s1.x1"):
+        rows.append({"option": f"{pod_type} pods (legacy)", "GB": round(gb, 3), "RU per query": "-",
+                     "shards": pods_needed(records, dimension, pod_type),
+                     "replicas": replicas_for_qps(qps, pod_type, top_k)})
+    rows.append({"option": "dedicated read nodes (b1)", "GB": round(gb, 3), "RU per query": 0,
+                 "shards": drn_shards(gb), "replicas": drn_replicas(qps)})
+    return rows
 
 
 from pinecone_ops.widgets import sizing_calculator

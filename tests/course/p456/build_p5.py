@@ -142,15 +142,30 @@ nb.md("""
 ### Sliders over your calculator
 
 A calculator is more convincing when you can move it. The kit's `cost_calculator` draws sliders for
-records, dimensions, metadata, queries and writes per month, and works out the usage with Pinecone's
-metering formulas — but the **bill** it shows comes from the function you pass it, here your own
-`monthly_bill`. Move the query slider until the minimum stops mattering; switch the plan to
+records, dimensions, metadata, queries and writes per month; `workload_bill` below meters that
+workload with Pinecone's formulas and hands the usage to **your** `monthly_bill`, so the total you see
+is your calculator's answer. Move the query slider until the minimum stops mattering; switch the plan to
 Enterprise and see the floor jump.
 """)
 
 nb.code("""
+from pinecone_ops.pricing.serverless import serverless_bill
 from pinecone_ops.widgets import cost_calculator
-calculator = cost_calculator(bill_fn=monthly_bill)
+
+
+def workload_bill(records, dimension, metadata_bytes, queries_per_month, upserts_per_month, batch_size,
+                  plan="standard"):
+    \"\"\"Meter the sliders' workload with Pinecone's formulas (the kit), then bill it with YOUR monthly_bill.\"\"\"
+    kit = serverless_bill(records, dimension, metadata_bytes, queries_per_month=queries_per_month,
+                          upserts_per_month=upserts_per_month, batch_size=batch_size, plan=plan)
+    usage = kit.quantities
+    try:
+        return monthly_bill(usage["storage_gb"], usage["read_units"], usage["write_units"], plan=plan)
+    except NotImplementedError:
+        return kit            # until you have written monthly_bill, the kit's own bill is shown
+
+
+calculator = cost_calculator(bill_fn=workload_bill)
 calculator
 """, locked_id="cost_sliders")
 
