@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     faults.add_argument("--consistency-lag-ms", type=int, default=0, metavar="MS",
                         help="writes become visible to reads this long after they are acknowledged")
     faults.add_argument("--rate-limit-rps", type=int, default=0, metavar="N",
-                        help="more than N data-plane requests per second per namespace get 429")
+                        help="more than N requests per second of one data-plane operation on one namespace get 429")
     faults.add_argument("--api-key", action="append", default=[], metavar="KEY=ROLE[,ROLE]",
                         help="accept only these keys, with Pinecone roles (ProjectEditor, ProjectViewer, "
                              "ControlPlaneEditor, ControlPlaneViewer, DataPlaneEditor, DataPlaneViewer); repeatable")

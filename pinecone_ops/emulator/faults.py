@@ -7,8 +7,8 @@
   writes in order once they are due; ``x-pinecone-lsn-committed`` is the last acknowledged write
   and ``x-pinecone-lsn-reconciled`` the last one reads can see, so a careful client can wait until
   reconciled ≥ the committed LSN its write returned.
-* ``rate_limit_rps``: more than N data-plane requests in one second for one namespace → 429 with
-  ``Retry-After`` (seconds).
+* ``rate_limit_rps``: more than N requests of one data-plane operation (query, upsert, fetch, …)
+  in one second for one namespace → 429 with ``Retry-After`` (seconds).
 * ``api_keys``: with keys configured, an unknown key gets 401 (text/plain); a key's roles decide
   what it may do (a ``DataPlaneViewer`` key gets 403 on writes).
 """
@@ -130,13 +130,13 @@ def check_ready(backend: Backend, rec: RequestRecord, api_key: str | None) -> No
 # ------------------------------------------------------------------------------ rate limits
 
 class RateLimiter:
-    """Sliding one-second window of accepted requests per (index, namespace)."""
+    """Sliding one-second window of accepted requests per (index, namespace, operation)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.windows: dict[tuple[str, str], deque[float]] = {}
+        self.windows: dict[tuple[str, ...], deque[float]] = {}
 
-    def admit(self, key: tuple[str, str], limit: int, now: float) -> float | None:
+    def admit(self, key: tuple[str, ...], limit: int, now: float) -> float | None:
         """None when admitted, else the seconds until a slot frees up."""
         with self.lock:
             window = self.windows.setdefault(key, deque())
@@ -172,7 +172,8 @@ def make_rate_limit_hook(backend: Backend):
         if not limit:
             return
         ns = await _namespace_of(request)
-        wait = limiter.admit((rec.index, ns), limit, time.monotonic())
+        # Pinecone counts each operation separately ("query / upsert / update / delete: N each").
+        wait = limiter.admit((rec.index, ns, rec.operation), limit, time.monotonic())
         if wait is not None:
             retry = max(1, math.ceil(wait))
             raise RateLimited(

@@ -113,12 +113,14 @@ def test_rate_limit_429_with_retry_after(server, admin, pc, make_index):
     with httpx.Client(headers={"Api-Key": "pclocal"}) as http:
         answers = [http.post(f"{host}/query", json=body) for _ in range(6)]
         other = http.post(f"{host}/query", json={**body, "namespace": "cold"})
+        fetched = http.get(f"{host}/vectors/fetch", params={"ids": "a", "namespace": "hot"})
     refused = [r for r in answers if r.status_code == 429]
     assert refused, "more than 2 requests/s on one namespace must be refused"
     for r in refused:
         assert int(r.headers["retry-after"]) >= 1
         assert r.json()["code"] == 8 and "per second per namespace" in r.json()["message"]
     assert other.status_code == 200, "other namespaces have their own budget"
+    assert fetched.status_code == 200, "and so does each operation"
     statuses = [r["status"] for r in admin.requests(index="busy", since=since) if r["operation"] == "query"]
     assert statuses.count(429) == len(refused), "refused requests are in the request log"
 
