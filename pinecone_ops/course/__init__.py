@@ -18,6 +18,7 @@ from pinecone_ops.course.runtime import (
     banner,
     record_bytes,
     require_api_key,
+    set_server_options,
     start,
 )
 
@@ -28,5 +29,6 @@ __all__ = [
     "banner",
     "record_bytes",
     "require_api_key",
+    "set_server_options",
     "start",
 ]

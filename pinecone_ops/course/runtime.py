@@ -98,6 +98,17 @@ def start(phase: str, *, show: bool = True):
     return pc
 
 
+def set_server_options(**options) -> bool:
+    """Switch options of the local Pinecone (e.g. ``consistency_lag_ms=800`` to see eventual
+    consistency); returns False, changing nothing, on real Pinecone."""
+    if not _is_local(backend_label()):
+        return False
+    from pinecone_ops import admin
+
+    admin().set_options(**options)
+    return True
+
+
 def record_bytes(record: Mapping[str, Any] | tuple) -> int:
     """Bytes one record counts toward the 2 MB upsert limit: id + 4 B per value + metadata + 8 B per sparse entry.
 

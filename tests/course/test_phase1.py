@@ -1,9 +1,7 @@
 """Phase 1 graded by real nbgrader: solution, blank, a different correct solution, typical mistakes."""
 from __future__ import annotations
 
-import pytest
-
-from tests.course.harness import cleanup, run_phase
+from tests.course import harness
 from tests.course.students import student
 
 PHASE = "phase1"
@@ -113,45 +111,29 @@ def inventory(pc):
 }
 
 
-@pytest.fixture(scope="module")
-def run():
-    result = run_phase(PHASE, {
+harness.register(PHASE, lambda: {
         "alternative": student(PHASE, ALTERNATIVE),
         "mistakes": student(PHASE, MISTAKES),
         "mistakes2": student(PHASE, MISTAKES_2),
     }, feedback=True)
-    yield result
-    cleanup(result)
 
 
-def test_source_validates_and_blank_release_fails(run):
-    assert run.source_validation.passed, run.source_validation.output[-3000:]
-    assert not run.release_validation.passed
+class TestPhase1(harness.PhaseContract):
+    PHASE = PHASE
+    MAX_TOTAL = 9
 
+    def test_typical_mistakes_lose_their_points(self, run):
+        s = run.scores("mistakes")
+        assert s == {"test_choose_deployment": 0, "test_can_change": 0, "test_inventory": 0,
+                     "test_cleanup_candidates": 0}, s
+        s2 = run.scores("mistakes2")
+        assert s2["test_choose_deployment"] == 0 and s2["test_inventory"] == 0, s2
+        assert s2["test_can_change"] == 2 and s2["test_cleanup_candidates"] == 1, s2
 
-def test_solution_full_marks_blank_zero(run):
-    assert run.scores("solution") == run.graded.max_scores
-    assert run.graded.total("blank") == 0
-    assert run.graded.max_total == 9
-
-
-def test_alternative_solution_full_marks(run):
-    assert run.scores("alternative") == run.graded.max_scores
-
-
-def test_typical_mistakes_lose_their_points(run):
-    s = run.scores("mistakes")
-    assert s == {"test_choose_deployment": 0, "test_can_change": 0, "test_inventory": 0,
-                 "test_cleanup_candidates": 0}, s
-    s2 = run.scores("mistakes2")
-    assert s2["test_choose_deployment"] == 0 and s2["test_inventory"] == 0, s2
-    assert s2["test_can_change"] == 2 and s2["test_cleanup_candidates"] == 1, s2
-
-
-def test_feedback_keeps_hidden_tests_hidden_but_teaches(run):
-    html = (run.graded.course_dir / "feedback" / "mistakes" / PHASE / f"{PHASE}.html").read_text()
-    for secret in ("HIDDEN TESTS", "autograder", "check_choose_deployment", "BEGIN SOLUTION"):
-        assert secret not in html, secret
-    # The learner sees the check's message (it explains the rule), not a traceback into it.
-    assert "pod_size_down" in html and "cannot change after creation" in html
-    assert "most recent call last" not in html and "ipython-input" not in html
+    def test_feedback_keeps_hidden_tests_hidden_but_teaches(self, run):
+        html = (run.graded.course_dir / "feedback" / "mistakes" / PHASE / f"{PHASE}.html").read_text()
+        for secret in ("HIDDEN TESTS", "autograder", "check_choose_deployment", "BEGIN SOLUTION"):
+            assert secret not in html, secret
+        # The learner sees the check's message (it explains the rule), not a traceback into it.
+        assert "pod_size_down" in html and "cannot change after creation" in html
+        assert "most recent call last" not in html and "ipython-input" not in html

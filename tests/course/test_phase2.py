@@ -1,9 +1,7 @@
 """Phase 2 graded by real nbgrader: solution, blank, a different correct solution, typical mistakes."""
 from __future__ import annotations
 
-import pytest
-
-from tests.course.harness import cleanup, run_phase
+from tests.course import harness
 from tests.course.students import student
 
 PHASE = "phase2"
@@ -144,36 +142,21 @@ def movie_records(df, vectors):
 }
 
 
-@pytest.fixture(scope="module")
-def run():
-    result = run_phase(PHASE, {
+harness.register(PHASE, lambda: {
         "alternative": student(PHASE, ALTERNATIVE),
         "mistakes": student(PHASE, MISTAKES),
         "mistakes2": student(PHASE, MISTAKES_2),
     })
-    yield result
-    cleanup(result)
 
 
-def test_source_validates_and_blank_release_fails(run):
-    assert run.source_validation.passed, run.source_validation.output[-3000:]
-    assert not run.release_validation.passed
+class TestPhase2(harness.PhaseContract):
+    PHASE = PHASE
+    MAX_TOTAL = 14
 
-
-def test_solution_full_marks_blank_zero(run):
-    assert run.scores("solution") == run.graded.max_scores
-    assert run.graded.total("blank") == 0
-    assert run.graded.max_total == 14
-
-
-def test_alternative_solution_full_marks(run):
-    assert run.scores("alternative") == run.graded.max_scores
-
-
-def test_typical_mistakes_lose_their_points(run):
-    s = run.scores("mistakes")
-    assert s == {"test_make_client": 0, "test_create_movie_index": 0, "test_batches": 3, "test_movie_records": 2,
-                 "test_loaded": 1, "test_recommend": 0, "test_remove_movies": 0}, s
-    s2 = run.scores("mistakes2")
-    assert s2["test_batches"] == 0 and s2["test_movie_records"] == 0 and s2["test_loaded"] == 0, s2
-    assert s2["test_make_client"] == 1 and s2["test_create_movie_index"] == 2, s2
+    def test_typical_mistakes_lose_their_points(self, run):
+        s = run.scores("mistakes")
+        assert s == {"test_make_client": 0, "test_create_movie_index": 0, "test_batches": 3, "test_movie_records": 2,
+                     "test_loaded": 1, "test_recommend": 0, "test_remove_movies": 0}, s
+        s2 = run.scores("mistakes2")
+        assert s2["test_batches"] == 0 and s2["test_movie_records"] == 0 and s2["test_loaded"] == 0, s2
+        assert s2["test_make_client"] == 1 and s2["test_create_movie_index"] == 2, s2

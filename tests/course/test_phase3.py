@@ -1,9 +1,7 @@
 """Phase 3 graded by real nbgrader: solution, blank, a different correct solution, typical mistakes."""
 from __future__ import annotations
 
-import pytest
-
-from tests.course.harness import cleanup, run_phase
+from tests.course import harness
 from tests.course.students import student
 
 PHASE = "phase3"
@@ -117,32 +115,17 @@ def wait_until_visible(index, ids, namespace="", timeout=10.0):
 }
 
 
-@pytest.fixture(scope="module")
-def run():
-    result = run_phase(PHASE, {
+harness.register(PHASE, lambda: {
         "alternative": student(PHASE, ALTERNATIVE),
         "mistakes": student(PHASE, MISTAKES),
     })
-    yield result
-    cleanup(result)
 
 
-def test_source_validates_and_blank_release_fails(run):
-    assert run.source_validation.passed, run.source_validation.output[-3000:]
-    assert not run.release_validation.passed
+class TestPhase3(harness.PhaseContract):
+    PHASE = PHASE
+    MAX_TOTAL = 14
 
-
-def test_solution_full_marks_blank_zero(run):
-    assert run.scores("solution") == run.graded.max_scores
-    assert run.graded.total("blank") == 0
-    assert run.graded.max_total == 14
-
-
-def test_alternative_solution_full_marks(run):
-    assert run.scores("alternative") == run.graded.max_scores
-
-
-def test_typical_mistakes_lose_their_points(run):
-    s = run.scores("mistakes")
-    # filters: partial credit, 1 point per filter; only has_mpaa is right.
-    assert s == {"test_filters": 1, "test_validate_record": 0, "test_tenants": 0, "test_wait_until_visible": 0}, s
+    def test_typical_mistakes_lose_their_points(self, run):
+        s = run.scores("mistakes")
+        # filters: partial credit, 1 point per filter; only has_mpaa is right.
+        assert s == {"test_filters": 1, "test_validate_record": 0, "test_tenants": 0, "test_wait_until_visible": 0}, s
