@@ -20,9 +20,10 @@ LEGACY = {"Api-Key": "k", "X-Pinecone-Api-Version": "2025-10"}
 DIM = 8
 
 
-def start_serve(data_dir: Path, *extra: str) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "pinecone_ops.cli", "serve", "--port", "0",
-                             "--data-dir", str(data_dir), *extra],
+def start_serve(data_dir: Path | None, *extra: str) -> tuple[subprocess.Popen, str]:
+    """A real ``pinecone-ops serve`` on a free port; returns the process and its URL."""
+    where = ["--data-dir", str(data_dir)] if data_dir else []
+    proc = subprocess.Popen([sys.executable, "-m", "pinecone_ops.cli", "serve", "--port", "0", *where, *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     line = proc.stdout.readline()
     if "listening on" not in line:

@@ -178,3 +178,20 @@ def test_bad_option_values_name_the_fix(admin, pc):
             admin.set_options(**bad)
     with pytest.raises(RuntimeError, match="unknown per-index option"):
         admin.set_index_options("x", plan="starter")
+
+
+def test_serve_flags_switch_faults_on():
+    from tests.emulator.test_durability import start_serve, stop
+
+    proc, url = start_serve(None, "--plan", "starter", "--index-init-ms", "250", "--consistency-lag-ms", "100",
+                            "--rate-limit-rps", "7", "--api-key", "a=ProjectEditor",
+                            "--api-key", "b=ControlPlaneViewer,DataPlaneEditor")
+    try:
+        opts = httpx.get(f"{url}/_ops/options").json()
+        assert (opts["plan"], opts["index_init_ms"], opts["consistency_lag_ms"], opts["rate_limit_rps"]) == \
+            ("starter", 250, 100, 7)
+        assert opts["api_keys"] == {"a": ["ProjectEditor"], "b": ["ControlPlaneViewer", "DataPlaneEditor"]}
+        assert httpx.get(f"{url}/indexes", headers={"Api-Key": "pclocal"}).status_code == 401
+        assert httpx.get(f"{url}/indexes", headers={"Api-Key": "b"}).status_code == 200
+    finally:
+        stop(proc)
