@@ -47,6 +47,7 @@ def write_histograms(results: list[dict], folder: Path) -> list[Path]:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     by_a: dict[str, list[dict]] = defaultdict(list)
     for r in results:
@@ -62,6 +63,7 @@ def write_histograms(results: list[dict], folder: Path) -> list[Path]:
         ax.axvline(mean, color="#d1495b", linestyle="--", label=f"mean {mean:.1f}")
         ax.set(title=f"{a}: {len(rs)} submissions", xlabel=f"score (max {max_score:g})",
                ylabel="students")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend()
         fig.tight_layout()
         path = folder / f"histogram-{a}.png"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
+import shutil
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
@@ -38,8 +38,9 @@ def _jobs(target: str, submissions: Path, opts: GradeOptions) -> tuple[list[Job]
     if submissions.is_file():
         if submissions.suffix.lower() != ".zip":
             raise CourseError(f"{submissions} is a file but not a .zip; pass a folder or an LMS zip")
-        root = extract_zip(submissions, Path(tempfile.mkdtemp(
-            prefix="import-", dir=_grading_dir(opts))))
+        root = _grading_dir(opts) / "import" / submissions.stem
+        shutil.rmtree(root, ignore_errors=True)     # a fresh copy of exactly this zip
+        root = extract_zip(submissions, root)
     jobs, unmapped = collect(root, wanted, names, opts.pattern)
     return jobs, unmapped, wanted
 
@@ -78,9 +79,11 @@ def grade_class(target: str, submissions: Path, opts: GradeOptions) -> list[dict
     _say(opts, f"{len(jobs)} submissions, {len(jobs) - len(todo)} already graded, "
                f"{len(todo)} to grade with {opts.workers} worker(s)")
     _run(todo, templates, state, opts)
-    results = [state.results[j.key] for j in jobs if j.key in state.results]
-    report.write_all(results, opts.out / "grading")
-    return results
+    # reports cover everyone graded into this --out (so --student never shrinks grades.csv);
+    # the return value (the printed summary) covers this run's submissions
+    everyone = [r for k, r in sorted(state.results.items()) if k.split("/")[0] in wanted]
+    report.write_all(everyone, opts.out / "grading")
+    return [state.results[j.key] for j in jobs if j.key in state.results]
 
 
 def _run(todo: list[Job], templates: dict[str, Template], state: State, opts: GradeOptions) -> None:

@@ -28,7 +28,10 @@ VARIANTS = {
 PROBE = ("import os, sys, resource\n"
          "print('RLIMIT_AS', resource.getrlimit(resource.RLIMIT_AS)[0])\n"
          "print('HOST', os.environ.get('PINECONE_OPS_HOST'))\n"
-         "print('KEY', os.environ.get('PINECONE_API_KEY'))")
+         "print('KEY', os.environ.get('PINECONE_API_KEY'))\n"
+         "from pinecone_ops import connection\n"
+         "print('INDEXES', connection.connect().list_indexes().names())\n"
+         "print('EMBEDDED', connection._embedded is not None)")
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +91,8 @@ def test_kernel_runs_under_limits_next_to_a_separate_server(batch):
     assert "KEY None" in text                       # real-Pinecone credentials never reach a kernel
     host = next(line for line in text.splitlines() if line.startswith("HOST "))
     assert host.startswith("HOST http://127.0.0.1:")
+    # the SDK in the kernel reached the separate server; no server runs inside the kernel
+    assert "INDEXES []" in text and "EMBEDDED False" in text
     assert resource.getrlimit(resource.RLIMIT_AS)[0] != MEMORY_MB * 1024 * 1024  # parent unlimited
 
 
@@ -136,5 +141,7 @@ def test_resume_skips_finished_and_student_flag_regrades_one(batch):
     finally:
         opts.students = ()
     assert [r["student"] for r in only] == ["ref-partly-wrong"] and only[0]["score"] == 2.0
+    rows = list(csv.DictReader(open(opts.out / "grading" / "grades.csv")))
+    assert len(rows) == len(before) + 1                           # the CSV keeps the whole class
     state = json.loads((opts.out / "grading" / "state.json").read_text())["results"]
     assert state["mini/ref-correct"]["seconds"] == before["ref-correct"]
