@@ -94,33 +94,45 @@ class NamespaceStore:
     def upsert(self, ids: Sequence[str], values: np.ndarray | None,
                sparse: Sequence[tuple[np.ndarray, np.ndarray] | None],
                metas: Sequence[dict | None], sizes: Sequence[int]) -> int:
-        """Insert or overwrite records; returns the bytes of the records overwritten."""
+        """Insert or overwrite records; returns the bytes of the records overwritten.
+
+        Duplicate ids in one batch: the last occurrence wins (overwritten bytes count what was
+        stored before the batch).
+        """
+        last = {rid: i for i, rid in enumerate(ids)}
+        if len(last) != len(ids):
+            keep = sorted(last.values())
+            ids, sparse = [ids[i] for i in keep], [sparse[i] for i in keep]
+            metas, sizes = [metas[i] for i in keep], [sizes[i] for i in keep]
+            values = None if values is None else values[keep]
         self._reserve(len(ids))
-        overwritten = 0
         rows = np.empty(len(ids), dtype=np.int64)
+        overwritten = 0
+        row_of, n_before = self.row_of, self.n
         for i, rid in enumerate(ids):
-            row = self.row_of.get(rid)
+            row = row_of.get(rid)
             if row is None:
-                row = self.n
+                row = row_of[rid] = self.n
                 self.n += 1
-                self.row_of[rid] = row
                 self.ids.append(rid)
                 self.meta.append(None)
-                self.sparse.append(None)
-                self._sorted_ids = None
+                self.sparse.append(sparse[i])
             else:
                 overwritten += int(self.sizes[row])
-                self.total_bytes -= int(self.sizes[row])
+                self._clear_meta(row, self.meta[row])
+                self.meta[row] = None
+                self.sparse[row] = sparse[i]
             rows[i] = row
-            self._set_meta(row, metas[i])
-            self.sparse[row] = sparse[i]
-            self.sizes[row] = sizes[i]
-            self.total_bytes += int(sizes[i])
+        if self.n != n_before:
+            self._sorted_ids = None
+        size_arr = np.asarray(sizes, dtype=np.int64)
+        self.sizes[rows] = size_arr
+        self.total_bytes += int(size_arr.sum()) - overwritten
+        self._set_metas(rows.tolist(), metas)
         if self.dimension:
-            # Duplicate ids in one batch: the last occurrence wins, as with sequential writes.
             self.values[rows] = values
             self.norms[rows] = np.linalg.norm(values, axis=1)
-        if any(s is not None for s in sparse) or overwritten:
+        if overwritten or any(s is not None for s in sparse):
             self._csr = None
         return overwritten
 
@@ -182,23 +194,47 @@ class NamespaceStore:
 
     def _set_meta(self, row: int, meta: dict | None) -> None:
         self._clear_meta(row, self.meta[row])
-        self.meta[row] = meta
-        if not meta:
-            return
-        for key, v in meta.items():
-            f = self._fields.get(key)
-            if f is None:
-                f = self._fields[key] = _Field()
-            if isinstance(v, bool):
-                f.column("boo", self._cap)[row] = 1 if v else 0
-            elif isinstance(v, str):
-                f.column("strc", self._cap)[row] = self._code(v)
-            elif isinstance(v, list):
-                f.column("haslist", self._cap)[row] = True
-                for s in v:
-                    f.lists.setdefault(self._code(s), set()).add(row)
-            else:
-                f.column("num", self._cap)[row] = v
+        self.meta[row] = None
+        self._set_metas([row], [meta])
+
+    def _set_metas(self, rows: list[int], metas: Sequence[dict | None]) -> None:
+        """Record metadata of rows whose columns are clear, one numpy assignment per field and kind
+        (this is the hot loop of an upsert)."""
+        codes = self._codes
+        by_kind: dict[tuple[str, str], tuple[list[int], list[Any]]] = {}
+        for row, meta in zip(rows, metas):
+            self.meta[row] = meta
+            if not meta:
+                continue
+            for key, v in meta.items():
+                t = type(v)
+                if t is str:
+                    code = codes.get(v)
+                    if code is None:
+                        code = codes[v] = len(codes)
+                    kind, v = "strc", code
+                elif t is float or t is int:
+                    kind = "num"
+                elif t is bool:
+                    kind, v = "boo", 1 if v else 0
+                else:  # list of strings
+                    f = self._field(key)
+                    for item in v:
+                        f.lists.setdefault(self._code(item), set()).add(row)
+                    kind, v = "haslist", True
+                acc = by_kind.get((key, kind))
+                if acc is None:
+                    acc = by_kind[(key, kind)] = ([], [])
+                acc[0].append(row)
+                acc[1].append(v)
+        for (key, kind), (where, vals) in by_kind.items():
+            self._field(key).column(kind, self._cap)[where] = vals
+
+    def _field(self, key: str) -> _Field:
+        f = self._fields.get(key)
+        if f is None:
+            f = self._fields[key] = _Field()
+        return f
 
     def _clear_meta(self, row: int, meta: dict | None) -> None:
         if not meta:

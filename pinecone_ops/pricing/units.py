@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+import orjson
+
 KB = 1_000
 GB = 1_000_000_000
 
@@ -31,7 +33,24 @@ def metadata_bytes(metadata: Mapping[str, Any] | None) -> int:
     """Bytes of a record's metadata as Pinecone counts them (compact JSON, UTF-8)."""
     if not metadata:
         return 0
+    # Fast path (the local Pinecone sizes every upserted record): for flat metadata orjson writes the
+    # same bytes as compact json.dumps, except floats json writes with an exponent (1e-05) or
+    # non-finite ones; anything else takes the json path below.
+    if type(metadata) is dict and all(_orjson_safe(v) for v in metadata.values()):
+        try:
+            return len(orjson.dumps(metadata))
+        except TypeError:  # non-str keys, ints beyond 64 bits
+            pass
     return len(json.dumps(metadata, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+def _orjson_safe(v: Any) -> bool:
+    t = type(v)
+    if t is float:
+        return math.isfinite(v) and "e" not in repr(v)
+    if t is list:
+        return all(type(x) is str for x in v)
+    return t is str or t is bool or t is int
 
 
 def record_bytes(id_bytes: int, dimension: int = 0, metadata: int = 0, sparse_nnz: int = 0) -> int:
