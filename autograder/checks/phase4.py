@@ -6,8 +6,9 @@ Pinecone did: its request log and the index's final state.
 """
 from __future__ import annotations
 
+import contextlib
 import random
-from typing import Callable
+from typing import Callable, Iterator
 
 from autograder.checks.common import client, close, expect, fresh_name, log_available, watch
 
@@ -75,15 +76,19 @@ def check_drn(drn_shards: Callable, drn_replicas: Callable) -> None:
 
 # -- pod operations on a fresh legacy pod index ---------------------------------------------------
 
-def _fresh_pod_index(make_legacy_pod_index: Callable) -> str:
-    return make_legacy_pod_index(fresh_name("grade-pods"), "p1.x1")
-
-
-def _cleanup(name: str) -> None:
+@contextlib.contextmanager
+def _pod_index(make_legacy_pod_index: Callable, **configure) -> Iterator[str]:
+    """A fresh p1.x1 legacy pod index (configured with ``configure``), deleted afterwards."""
+    name = make_legacy_pod_index(fresh_name("grade-pods"), "p1.x1")
     pc = client()
-    if pc.has_index(name):
-        pc.configure_index(name, deletion_protection="disabled")
-        pc.delete_index(name)
+    try:
+        if configure:
+            pc.configure_index(name, **configure)
+        yield name
+    finally:
+        if pc.has_index(name):
+            pc.configure_index(name, deletion_protection="disabled")
+            pc.delete_index(name)
 
 
 def _configures(log: list[dict]) -> list[dict]:
@@ -92,8 +97,7 @@ def _configures(log: list[dict]) -> list[dict]:
 
 def check_scale_for_launch(scale_for_launch: Callable, make_legacy_pod_index: Callable) -> None:
     """3 replicas and x2, done in place with configure calls that succeeded."""
-    name = _fresh_pod_index(make_legacy_pod_index)
-    try:
+    with _pod_index(make_legacy_pod_index) as name:
         pc = client()
         with watch(name) as log:
             scale_for_launch(pc, name)
@@ -105,16 +109,12 @@ def check_scale_for_launch(scale_for_launch: Callable, make_legacy_pod_index: Ca
                    "scale in place with configure_index: no index may be deleted or created")
             ok = [e for e in _configures(log) if int(e.get("status", 0)) < 300]
             expect(ok, "the request log shows no successful configure_index call")
-    finally:
-        _cleanup(name)
 
 
 def check_refused_changes(refused_changes: Callable, make_legacy_pod_index: Callable) -> None:
     """Both refusals attempted, caught, reported with their status codes; the index unchanged."""
-    name = _fresh_pod_index(make_legacy_pod_index)
-    try:
+    with _pod_index(make_legacy_pod_index, pod_type="p1.x2") as name:
         pc = client()
-        pc.configure_index(name, pod_type="p1.x2")
         with watch(name) as log:
             try:
                 got = refused_changes(pc, name)
@@ -135,14 +135,11 @@ def check_refused_changes(refused_changes: Callable, make_legacy_pod_index: Call
             for key in ("shrink", "change_type"):
                 expect(got[key] in statuses, f"{key!r}: you returned {got[key]!r}, but Pinecone answered "
                        f"{statuses}: return the exception's status_code")
-    finally:
-        _cleanup(name)
 
 
 def check_protect(protect: Callable, make_legacy_pod_index: Callable) -> None:
     """Protection enabled before a delete that Pinecone refused with 403; the index survives."""
-    name = _fresh_pod_index(make_legacy_pod_index)
-    try:
+    with _pod_index(make_legacy_pod_index) as name:
         pc = client()
         with watch(name) as log:
             try:
@@ -156,22 +153,16 @@ def check_protect(protect: Callable, make_legacy_pod_index: Callable) -> None:
             deletes = [e for e in log if e.get("operation") == "delete_index"]
             expect(deletes and all(int(e.get("status", 0)) == 403 for e in deletes),
                    "the request log should show your delete attempt refused with 403")
-    finally:
-        _cleanup(name)
 
 
 def check_after_launch(after_launch: Callable, make_legacy_pod_index: Callable) -> None:
     """Replicas scaled down to 1 in place, and the reported count returned."""
-    name = _fresh_pod_index(make_legacy_pod_index)
-    try:
+    with _pod_index(make_legacy_pod_index, replicas=4) as name:
         pc = client()
-        pc.configure_index(name, replicas=4)
         got = after_launch(pc, name)
         dep = pc.describe_index(name).deployment
         expect(dep.replicas == 1, f"after_launch should leave 1 replica, the index has {dep.replicas}")
         expect(got == 1, f"after_launch should return the replica count describe_index reports (1), got {got!r}")
-    finally:
-        _cleanup(name)
 
 
 # -- the 1M-vector report -------------------------------------------------------------------------
