@@ -193,3 +193,33 @@ def test_dimension_range(server, pc, dimension, ok):
     r = legacy_post(server, "/indexes", {"name": "dims", "dimension": dimension, "metric": "cosine",
                                          "spec": {"serverless": {"cloud": "aws", "region": "us-east-1"}}})
     assert (r.status_code == 201) == ok, r.text
+
+
+@SDK10
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["p1", "p2", "s1"]), st.sampled_from(["x1", "x2", "x4", "x8"]),
+                          st.integers(1, 5)), min_size=1, max_size=6))
+def test_configure_agrees_with_the_sizing_model(server, pc, admin, changes):
+    """Every configure is accepted exactly when the kit's pod_change model says Pinecone allows it."""
+    from pinecone import ApiError
+
+    from pinecone_ops.pricing.pods import PodSpec as Plan, pod_change
+
+    admin.reset()
+    make_pod(server, "prop", pod_type="p1.x1")
+    state = Plan("p1.x1", pods=1, replicas=1)
+    for family, size, replicas in changes:
+        wanted = Plan(f"{family}.{size}", pods=1, replicas=replicas)
+        allowed, _ = pod_change(state, wanted)
+        try:
+            d = pc.configure_index("prop", pod_type=wanted.pod_type, replicas=replicas)
+            accepted = True
+        except ApiError as exc:
+            assert exc.status_code == 400
+            accepted = False
+        assert accepted == allowed, (state, wanted)
+        if accepted:
+            state = wanted
+            assert (d.deployment.pod_type, d.deployment.replicas) == (wanted.pod_type, replicas)
+        d = pc.describe_index("prop")
+        assert (d.deployment.pod_type, d.deployment.replicas) == (state.pod_type, state.replicas)

@@ -6,6 +6,7 @@ import time
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 
 def _wait(predicate, what: str, timeout: float = 20.0):
@@ -195,3 +196,54 @@ def test_serve_flags_switch_faults_on():
         assert httpx.get(f"{url}/indexes", headers={"Api-Key": "b"}).status_code == 200
     finally:
         stop(proc)
+
+
+_ops = st.lists(st.one_of(
+    st.tuples(st.just("upsert"), st.lists(st.integers(0, 9), min_size=1, max_size=4), st.integers(0, 3)),
+    st.tuples(st.just("delete"), st.lists(st.integers(0, 9), min_size=1, max_size=3), st.just(0)),
+    st.tuples(st.just("tag"), st.lists(st.integers(0, 9), min_size=1, max_size=1), st.integers(0, 3)),
+    st.tuples(st.just("delete_all"), st.just([0]), st.just(0)),
+), min_size=1, max_size=8)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=_ops)
+def test_lagging_reads_converge_to_the_primary(admin, pc, make_index, ops):
+    """Under lag, once reconciled ≥ committed, reads equal those of an index without lag."""
+    admin.reset()
+    twin, lagged = make_index("twin"), make_index("lagged")
+    admin.set_index_options("lagged", consistency_lag_ms=30)
+    from pinecone import NotFoundError
+
+    for op, ids, n in ops:
+        outcomes = []
+        for idx in (twin, lagged):
+            try:
+                _apply(idx, op, ids, n)
+            except NotFoundError:  # deleting from a namespace that does not exist (yet)
+                outcomes.append("404")
+                continue
+            outcomes.append("ok")
+        assert outcomes[0] == outcomes[1], "writes are judged on the primary, lag or not"
+    def caught_up() -> bool:
+        info = lagged.list_paginated(namespace="ns").response_info  # every response carries both LSNs
+        return info.lsn_reconciled >= info.lsn_committed
+
+    _wait(caught_up, "the lagging index to reconcile")
+
+    def seen(idx):
+        ids = [v.id for v in idx.list_paginated(namespace="ns").vectors]
+        got = idx.fetch(ids=ids, namespace="ns").vectors if ids else {}
+        return {k: (list(v.values), v.metadata) for k, v in got.items()}
+
+    assert seen(lagged) == seen(twin)
+
+
+def _apply(idx, op, ids, n):
+    if op == "upsert":
+        return idx.upsert(vectors=[(f"v{i}", [1.0, i, n, 0], {"n": n}) for i in ids], namespace="ns")
+    if op == "delete":
+        return idx.delete(ids=[f"v{i}" for i in ids], namespace="ns")
+    if op == "tag":
+        return idx.update(id=f"v{ids[0]}", set_metadata={"tag": n}, namespace="ns")
+    return idx.delete(delete_all=True, namespace="ns")
