@@ -39,16 +39,18 @@ def admin(server: LocalPinecone) -> Iterator[Admin]:
 
 
 @pytest.fixture
-def pc(server: LocalPinecone, admin: Admin):
+def pc(server: LocalPinecone, admin: Admin) -> Iterator[Any]:
     from pinecone import Pinecone, RetryConfig
 
     admin.reset()
     admin.set_options(**DEFAULT_OPTIONS)
-    return Pinecone(api_key=API_KEY, host=server.url, retry_config=RetryConfig(max_retries=0))
+    client = Pinecone(api_key=API_KEY, host=server.url, retry_config=RetryConfig(max_retries=0))
+    yield client
+    client.close()
 
 
 @pytest.fixture
-def make_index(pc) -> Callable[..., Any]:
+def make_index(pc) -> Iterator[Callable[..., Any]]:
     from pinecone import ServerlessSpec
 
     def make(name: str = "idx", dimension: int | None = 4, metric: str = "cosine",
@@ -57,6 +59,11 @@ def make_index(pc) -> Callable[..., Any]:
         if vector_type == "sparse":
             dimension, metric = None, "dotproduct"
         pc.create_index(name=name, dimension=dimension, metric=metric, vector_type=vector_type, **kwargs)
-        return pc.Index(host=pc.describe_index(name).host)
+        index = pc.Index(host=pc.describe_index(name).host)
+        made.append(index)
+        return index
 
-    return make
+    made: list[Any] = []
+    yield make
+    for index in made:
+        index.close()
