@@ -146,6 +146,12 @@ class Admin:
     def close(self) -> None:
         self._client.close()
 
+    def __enter__(self) -> "Admin":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
 
 def admin(url: str | None = None) -> Admin:
     """Admin client for ``url``, else the server :func:`connect` would use (local only)."""
