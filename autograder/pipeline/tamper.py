@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from nbgrader import utils as nbg_utils
 
-FORBIDDEN_IMPORTS = ("autograder", "pinecone_ops.emulator", "nbgrader")
+FORBIDDEN_IMPORTS = ("autograder", "pinecone_ops.emulator", "nbgrader", "sqlite3")
 INTROSPECTION = {("sys", "_getframe"), ("inspect", "currentframe"), ("inspect", "stack"),
                  ("gc", "get_objects"), ("gc", "get_referrers"), ("ctypes", "pythonapi")}
 SIGNALS = {("os", "kill"), ("os", "killpg"), ("signal", "pthread_kill")}
@@ -132,9 +132,11 @@ class _Scanner(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str) and ("/_ops" in node.value or "autograder/" in node.value):
-            self._hit(node, "server internals" if "/_ops" in node.value else "hidden checks",
-                      repr(node.value[:80]))
+        text = node.value if isinstance(node.value, str) else ""
+        if "/_ops" in text:
+            self._hit(node, "server internals", repr(text[:80]))
+        elif any(s in text for s in ("autograder/", "gradebook.db", "progress.txt", "state.json")):
+            self._hit(node, "grader files", repr(text[:80]))
 
 
 def imported_names(sources: list[str]) -> set[str]:

@@ -191,6 +191,12 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
         cell_timeout = f"{opts.cell_timeout} s" if opts.cell_timeout else "from the course config"
         result["reasons"] += _reasons_from_errors(child.get("errors", {}), cell_timeout)
         cells = [dict(g, notebook=nb) for nb, gs in child.get("grades", {}).items() for g in gs]
+        # points come from the template, never from the scratch gradebook the kernel could reach
+        limits = {(c["notebook"], c["name"]): c["max_score"] for c in template.cells}
+        for c in cells:
+            c["max_score"] = limits.get((c["notebook"], c["name"]), 0.0)
+            if c["auto_score"] is not None:
+                c["auto_score"] = max(0.0, min(c["auto_score"], c["max_score"]))
         errors = {(nb, e["grade_id"]): e["error"]
                   for nb, es in child.get("errors", {}).items() for e in es if e["grade"]}
         for c in cells:

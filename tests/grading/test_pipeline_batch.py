@@ -24,6 +24,9 @@ VARIANTS = {
                        "area": "def area(r):\n    return r ** 2 * math.pi"}, 5.0),
     "ref-partly-wrong": ({"area": "def area(r):\n    return 2 * math.pi * r"}, 2.0),
     "ref-slow-function": ({"area": "def area(r):\n    while True:\n        pass"}, 2.0),
+    # nbgrader scores any stderr as 0; the course's IgnorePattern keeps a warning from doing that
+    "ref-warns": ({"add": "import warnings\ndef add(a, b):\n    warnings.warn('old API')\n"
+                          "    return a + b"}, 5.0),
 }
 PROBE = ("import os, sys, resource\n"
          "print('RLIMIT_AS', resource.getrlimit(resource.RLIMIT_AS)[0])\n"

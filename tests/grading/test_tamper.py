@@ -43,6 +43,8 @@ def test_flagged_patterns():
         "import requests\nrequests.post('http://127.0.0.1:5080/_ops/reset')": "server internals",
         "import sys\nf = sys._getframe(1)": "introspection",
         "import os\nos.kill(os.getppid(), 9)": "signals a process",
+        "open('../../../gradebook.db', 'rb').read()": "grader files",
+        "import sqlite3": "forbidden import",
     }
     for src, kind in cases.items():
         assert kind in {k for k, _ in kinds(src)}, src
