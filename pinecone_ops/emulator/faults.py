@@ -186,7 +186,7 @@ def make_rate_limit_hook(backend: Backend):
 
 # ------------------------------------------------------------------------------ consistency lag
 
-class _Shim:
+class ReplayBackend:
     """What replayed writes see as ``backend``: the server's options, a throwaway ledger."""
 
     def __init__(self, backend: Backend) -> None:
@@ -210,7 +210,7 @@ class Replica:
     """What reads see of one index under consistency lag: its state ``lag`` behind the primary."""
 
     def __init__(self, backend: Backend, primary: Index) -> None:
-        self.shim = _Shim(backend)
+        self.shim = ReplayBackend(backend)
         self.index = Index(primary.config)
         self.index.namespaces = control.copy_namespaces(primary)
         self.index.lsn = primary.lsn

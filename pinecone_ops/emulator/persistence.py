@@ -26,9 +26,11 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from pinecone_ops.emulator import backups as backups_mod
 from pinecone_ops.emulator import collections as collections_mod
-from pinecone_ops.emulator.faults import DATA_WRITE, _Shim, apply_write, payload_of
+from pinecone_ops.emulator.faults import DATA_WRITE, ReplayBackend, apply_write
 from pinecone_ops.emulator.models import Backend, Index
 
 _HEADER = struct.Struct("<II")
@@ -166,8 +168,11 @@ class Store:
 async def record_for(backend: Backend, rec: Any, request: Any) -> dict | None:
     """The journal record of a request that just succeeded (None: it changed nothing durable)."""
     op = rec.operation
+    if op == "delete_namespace":
+        return {"op": op, "index": rec.index, "payload": request.path_params["namespace"]}
     if op in DATA_WRITE:
-        return {"op": op, "index": rec.index, "payload": await payload_of(op, request)}
+        # The raw body (already read by the handler): cheaper to keep than a decoded copy.
+        return {"op": op, "index": rec.index, "raw": await request.body()}
     if op == "create_index":
         idx = backend.get_index(rec.index)
         return {"op": op, "config": copy.deepcopy(idx.config), "collection": idx.config.extra.get("source_collection")}
@@ -195,9 +200,10 @@ def replay(b: Backend, rec: dict) -> None:
     if op in DATA_WRITE:
         idx = b.indexes.get(rec["index"])
         if idx is not None:
-            shim = _Shim(b)
+            shim = ReplayBackend(b)
             shim.ledger = b.ledger  # re-meter write units
-            apply_write(shim, idx, op, rec["payload"])
+            payload = orjson.loads(rec["raw"]) if "raw" in rec else rec["payload"]
+            apply_write(shim, idx, op, payload)
     elif op == "create_index":
         idx = Index(rec["config"])
         if rec.get("collection"):
