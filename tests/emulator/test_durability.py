@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from pinecone_ops.emulator.server import LocalPinecone
 from tests.emulator.test_control_pods import SDK10
