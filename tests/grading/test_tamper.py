@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import keyword
 
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from autograder.pipeline.tamper import scan_code
 
@@ -14,11 +14,13 @@ def kinds(src: str, modules=()) -> list[tuple[str, int]]:
     return [(f.kind, f.line) for f in scan_code([(3, "answer", src)], set(modules))]
 
 
+@settings(deadline=None)
 @given(ident, ident)
 def test_assigning_an_attribute_of_an_imported_module_is_flagged(mod, attr):
     assert kinds(f"import {mod}\n{mod}.{attr} = lambda *a: True") == [("monkeypatch", 2)]
 
 
+@settings(deadline=None)
 @given(ident, ident)
 def test_attributes_of_plain_objects_are_not_flagged(obj, attr):
     assume(obj not in ("sys", "builtins"))
