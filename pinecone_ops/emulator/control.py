@@ -121,13 +121,25 @@ def init_delay_ms(backend: Backend, name: str) -> int:
     return int(per_index.get("index_init_ms", backend.options["index_init_ms"]))
 
 
+#: Transitional states that end by themselves (the "not ready" fault's delay).
+TRANSIENT_STATES = ("Initializing", "ScalingUp", "ScalingDown", "ScalingUpPodSize")
+
+
 def refresh_state(backend: Backend, idx: Index) -> Index:
-    """Initializing → Ready once the "index not ready" fault's delay has passed."""
+    """Initializing / Scaling… → Ready once the "index not ready" fault's delay has passed."""
     cfg = idx.config
     ready_at = getattr(idx, "ready_at", None)
-    if cfg.state == "Initializing" and (ready_at is None or backend.clock() >= ready_at):
+    if cfg.state in TRANSIENT_STATES and (ready_at is None or backend.clock() >= ready_at):
         cfg.state = "Ready"
     return idx
+
+
+def _scaling_state(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    if new["pod_type"] != old["pod_type"]:
+        return "ScalingUpPodSize"
+    if new["replicas"] != old["replicas"]:
+        return "ScalingUp" if new["replicas"] > old["replicas"] else "ScalingDown"
+    return None
 
 
 def create_index(backend: Backend, *, name: Any, dimension: Any, metric: Any, vector_type: Any,
@@ -222,8 +234,13 @@ def configure_index(backend: Backend, name: str, *, deletion_protection: Any = N
         if not isinstance(read_capacity, dict) or read_capacity.get("mode") not in ("OnDemand", "Dedicated"):
             raise InvalidArgument("read_capacity.mode must be 'OnDemand' or 'Dedicated'")
         new_rc = {**read_capacity, "status": {"state": "Ready"}}
+    scaling = _scaling_state(cfg.deployment, new_dep) if cfg.is_pod else None
+    delay = init_delay_ms(backend, name)
     with idx.lock:
         cfg.deletion_protection, cfg.tags, cfg.deployment, cfg.read_capacity = new_dp, new_tags, new_dep, new_rc
+        if scaling and delay:  # a pod index keeps serving while it scales (ready stays true)
+            cfg.state = scaling
+            idx.ready_at = backend.clock() + delay / 1000  # type: ignore[attr-defined]
     return idx
 
 

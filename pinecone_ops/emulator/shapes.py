@@ -103,7 +103,8 @@ def _parse_2025(body: dict) -> dict[str, Any]:
 
 
 def _status(cfg: IndexConfig) -> dict[str, Any]:
-    return {"ready": cfg.state == "Ready", "state": cfg.state}
+    # A scaling pod index still serves: ready stays true while its state says ScalingUp….
+    return {"ready": cfg.state == "Ready" or cfg.state.startswith("Scaling"), "state": cfg.state}
 
 
 def legacy_spec(cfg: IndexConfig) -> dict[str, Any]:

@@ -8,6 +8,8 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from tests.emulator.test_control_pods import SDK10
+
 
 def _wait(predicate, what: str, timeout: float = 20.0):
     deadline = time.monotonic() + timeout
@@ -54,6 +56,21 @@ def test_sdk_create_waits_for_ready(admin, pc):
     assert pc.describe_index("waited").status.ready
     polls = [r for r in admin.requests(index="waited", since=since) if r["operation"] == "describe_index"]
     assert len(polls) >= 2, "the SDK polled describe_index until the index was ready"
+
+
+@SDK10
+def test_pod_scaling_states_under_the_not_ready_fault(server, admin, pc):
+    from tests.emulator.test_control_pods import make_pod
+
+    make_pod(server, "scaling")
+    admin.set_index_options("scaling", index_init_ms=300)
+    d = pc.configure_index("scaling", pod_type="p1.x2")
+    assert (d.status.state, d.status.ready) == ("ScalingUpPodSize", True), "pods keep serving while they scale"
+    pc.Index(name="scaling").upsert(vectors=[("a", [1, 0, 0, 0])])
+    _wait(lambda: pc.describe_index("scaling").status.state == "Ready", "scaling to finish")
+    assert pc.configure_index("scaling", replicas=3).status.state == "ScalingUp"
+    _wait(lambda: pc.describe_index("scaling").status.state == "Ready", "scaling to finish")
+    assert pc.configure_index("scaling", replicas=1).status.state == "ScalingDown"
 
 
 def test_per_index_override_beats_server_option(admin, pc):
