@@ -2,10 +2,9 @@
 teaching faults, durability (with a data dir) and the extra HTTP routes."""
 from __future__ import annotations
 
-from pinecone_ops.emulator import control_routes, faults, plans, pods  # control_routes registers routes
+from pinecone_ops.emulator import control_routes  # noqa: F401  (importing it registers the routes)
+from pinecone_ops.emulator import faults, plans, pods
 from pinecone_ops.emulator.models import Backend, Index
-
-_ = control_routes
 
 
 def install(backend: Backend) -> None:
