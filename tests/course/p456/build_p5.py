@@ -127,25 +127,15 @@ def monthly_bill(storage_gb, read_units, write_units, egress_gb=0.0, plan="stand
     ### END SOLUTION
 """)
 
-nb.test("test_monthly_bill", 3, """
-# Visible checks: the documented worked example and the plan minimum.
-assert abs(monthly_bill(7.152, 7_152_000, 716_000) - 119.656) < 0.011, "the worked example comes to $119.65-$119.66"
-assert monthly_bill(1.0, 1_000, 1_000) == 50, "a tiny Standard workload pays the $50 minimum"
-assert monthly_bill(1.0, 1_000, 1_000, plan="enterprise") == 500
-### BEGIN HIDDEN TESTS
-from autograder.checks.phase5 import check_monthly_bill
-check_monthly_bill(monthly_bill)
-### END HIDDEN TESTS
-""")
-
 nb.md("""
 ### Sliders over your calculator
 
 A calculator is more convincing when you can move it. The kit's `cost_calculator` draws sliders for
 records, dimensions, metadata, queries and writes per month; `workload_bill` below meters that
 workload with Pinecone's formulas and hands the usage to **your** `monthly_bill`, so the total you see
-is your calculator's answer. Move the query slider until the minimum stops mattering; switch the plan to
-Enterprise and see the floor jump.
+is your calculator's answer (until you have written it, the kit's own bill stands in). Move the query
+slider until the minimum stops mattering; switch the plan to Enterprise and see the floor jump. Then
+run the tests below.
 """)
 
 nb.code("""
@@ -168,6 +158,18 @@ def workload_bill(records, dimension, metadata_bytes, queries_per_month, upserts
 calculator = cost_calculator(bill_fn=workload_bill)
 calculator
 """, locked_id="cost_sliders")
+
+nb.test("test_monthly_bill", 3, """
+# Visible checks: the documented worked example and the plan minimum.
+assert abs(monthly_bill(7.152, 7_152_000, 716_000) - 119.656) < 0.011, "the worked example comes to $119.65-$119.66"
+assert monthly_bill(1.0, 1_000, 1_000) == 50, "a tiny Standard workload pays the $50 minimum"
+assert monthly_bill(1.0, 1_000, 1_000, plan="enterprise") == 500
+### BEGIN HIDDEN TESTS
+from autograder.checks.phase5 import check_monthly_bill
+check_monthly_bill(monthly_bill)
+### END HIDDEN TESTS
+""")
+
 
 nb.md("""
 ## 2. Pods: per-minute billing, rounded up to 15 minutes (legacy)

@@ -16,8 +16,9 @@ class CourseContract:
     STUDENTS: dict[str, dict[str, str]] = {}
 
     @pytest.fixture(scope="class")
-    def run(self):
-        r = run_phase(self.PHASE, {name: student(self.PHASE, answers) for name, answers in self.STUDENTS.items()})
+    @classmethod
+    def run(cls):
+        r = run_phase(cls.PHASE, {name: student(cls.PHASE, answers) for name, answers in cls.STUDENTS.items()})
         yield r
         cleanup(r)
 
