@@ -129,18 +129,28 @@ class Autograded:
         return sum(self.max_scores.values())
 
 
+def find_submissions(phase: str, folder: Path) -> dict[str, Path]:
+    """Student id → notebook in ``folder``, laid out as ``<student>/<phase>.ipynb`` or as nbgrader's
+    ``<student>/<phase>/<phase>.ipynb``."""
+    found = {}
+    for d in sorted(p for p in Path(folder).iterdir() if p.is_dir()):
+        for candidate in (d / f"{phase}.ipynb", d / phase / f"{phase}.ipynb"):
+            if candidate.exists():
+                found[d.name] = candidate
+                break
+    return found
+
+
 def autograde(phase: str, submissions: Mapping[str, str | Path] | Path, *, root: Path = ROOT,
               feedback: bool = False, keep: bool = False) -> Autograded:
     """Autograde submissions of ``phase`` in one ``nbgrader autograde`` run in a scratch course.
 
-    ``submissions`` maps student id → notebook path, or is a folder of ``<student>/<phase>.ipynb``.
+    ``submissions`` maps student id → notebook path, or is a folder (see :func:`find_submissions`).
     With ``feedback`` the feedback HTML is generated too (``feedback/<student>/<phase>/``). The
     scratch course is deleted unless ``keep`` (or ``feedback``) is set.
     """
     if isinstance(submissions, (str, Path)):
-        folder = Path(submissions)
-        submissions = {d.name: d / f"{phase}.ipynb" for d in sorted(folder.iterdir())
-                       if (d / f"{phase}.ipynb").exists()}
+        submissions = find_submissions(phase, Path(submissions))
     work = scratch_course([phase], root)
     generate(phase, work)
     for student, path in submissions.items():

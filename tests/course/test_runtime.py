@@ -52,3 +52,16 @@ def test_record_bytes_is_pinecones_formula(rid, dim, meta, nnz):
     want = units.record_bytes(len(rid.encode()), dim, units.metadata_bytes(meta), nnz)
     assert course.record_bytes(rec) == want
     assert course.record_bytes((rid, [0.5] * dim, meta)) == want - 8 * nnz
+
+
+def test_find_submissions_reads_both_folder_layouts(tmp_path):
+    from autograder import course as course_api
+
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "phase1.ipynb").write_text("{}")
+    (tmp_path / "bob" / "phase1").mkdir(parents=True)
+    (tmp_path / "bob" / "phase1" / "phase1.ipynb").write_text("{}")
+    (tmp_path / "carol").mkdir()  # nothing submitted
+    found = course_api.find_submissions("phase1", tmp_path)
+    assert sorted(found) == ["alice", "bob"]
+    assert found["bob"] == tmp_path / "bob" / "phase1" / "phase1.ipynb"
