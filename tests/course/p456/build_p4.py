@@ -265,25 +265,14 @@ no longer creates indexes from collections, so today the way off an undersized p
 migration to serverless (phase 6).
 
 Your company still runs a legacy pod index. The next cell creates one the way an SDK 9.x client did
-(API version 2025-10), with a catalogue of 1,000 films in it.
+(API version 2025-10), with 1,000 of the course's films in it.
 """)
 
 nb.code("""
 import httpx
-from pinecone_ops.datasets import synthetic_vectors
+from pinecone_ops.datasets import records as film_records
 
-GENRES = ["Drama", "Comedy", "Action", "Documentary", "Romance", "Animation"]
-
-
-def catalog(n, dimension=64, seed=6):
-    \"\"\"A seeded film catalogue: unit vectors with title, year and genres (a list of strings).\"\"\"
-    data, rng = synthetic_vectors(n, dimension, seed=seed), random.Random(seed)
-    return [{"id": f"film-{i}", "values": data.vectors[i].round(6).tolist(),
-             "metadata": {"title": f"Film {i}", "year": rng.randrange(1950, 2025),
-                          "genres": rng.sample(GENRES, 2)}} for i in range(n)]
-
-
-FILMS = catalog(1000)
+FILMS = film_records(1000)          # real films: title, year, genres, ... and 384-d embeddings
 
 
 def make_legacy_pod_index(name, pod_type="p1.x1"):

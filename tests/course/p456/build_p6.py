@@ -35,20 +35,9 @@ from pinecone_ops import course
 
 pc = course.start("phase6")
 admin = pinecone_ops.admin()   # the local Pinecone's request log and fault switches
-from pinecone_ops.datasets import synthetic_vectors
+from pinecone_ops.datasets import records as film_records
 
-GENRES = ["Drama", "Comedy", "Action", "Documentary", "Romance", "Animation"]
-
-
-def catalog(n, dimension=64, seed=6):
-    \"\"\"A seeded film catalogue: unit vectors with title, year and genres (a list of strings).\"\"\"
-    data, rng = synthetic_vectors(n, dimension, seed=seed), random.Random(seed)
-    return [{"id": f"film-{i}", "values": data.vectors[i].round(6).tolist(),
-             "metadata": {"title": f"Film {i}", "year": rng.randrange(1950, 2025),
-                          "genres": rng.sample(GENRES, 2)}} for i in range(n)]
-
-
-FILMS = catalog(600)
+FILMS = film_records(600)          # real films: title, year, genres, ... and 384-d embeddings
 DIM = len(FILMS[0]["values"])
 
 
