@@ -33,9 +33,34 @@ def make_data(n: int, dim: int, seed: int = 0):
     genre = rng.integers(0, len(GENRES), size=n)
     year = rng.integers(1950, 2025, size=n)
     rating = np.round(rng.uniform(0, 10, size=n), 1)
-    queries = rng.normal(size=(1000, dim)).astype(np.float32)
-    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
-    return data, genre, year, rating, queries
+    return data, genre, year, rating, make_queries(dim, seed)
+
+
+def make_queries(dim: int, seed: int = 0, count: int = 1000) -> np.ndarray:
+    queries = np.random.default_rng(seed + 1).normal(size=(count, dim)).astype(np.float32)
+    return queries / np.linalg.norm(queries, axis=1, keepdims=True)
+
+
+def query_phase(host: str, dim: int, count: int, genre: str, top_k: int = 10) -> dict:
+    """SDK query timings, run in a fresh process (see main) and reported as JSON."""
+    from pinecone import Pinecone
+
+    idx = Pinecone(api_key="pclocal").Index(host=host)
+    queries = [q.tolist() for q in make_queries(dim)[:count]]
+
+    def run(filt):
+        lat, ids = [], []
+        for q in queries:
+            t0 = time.perf_counter()
+            res = idx.query(vector=q, top_k=top_k, filter=filt)
+            lat.append((time.perf_counter() - t0) * 1000)
+            ids.append([m.id for m in res.matches])
+        return lat, ids
+
+    run(None)  # warm-up (connection, caches)
+    plain, plain_ids = run(None)
+    filt, _ = run({"genre": genre})
+    return {"plain": plain, "filt": filt, "plain_ids": plain_ids}
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -128,17 +153,17 @@ def main() -> int:
         server_ms = sum(e["latency_ms"] for e in log if e["operation"] == "upsert")
         server_rate = n / (server_ms / 1000)
 
-        # ---- JSON decoding floor: the same request bodies, orjson → numpy, in process
-        bodies = [orjson.dumps({"vectors": [{**v, "values": v["values"]} for v in b]}) for b in batches[:20]]
+        rss_loaded = server.memory_info().rss
+        md_bytes = sum(len(orjson.dumps(v["metadata"])) for b in batches for v in b)
+        bodies = [orjson.dumps({"vectors": b}) for b in batches[:20]]
         decoded = sum(len(b) for b in batches[:20])
-        t = time.perf_counter()
-        for body in bodies:
-            vecs = orjson.loads(body)["vectors"]
-            np.asarray([v["values"] for v in vecs], dtype=np.float32)
-        decode_rate = decoded / (time.perf_counter() - t)
+        # The request bodies as Python lists are ~40 M objects: drop them so this process's garbage
+        # collector does not slow the timings below.
+        del batches
+        gc.collect()
 
-        # ---- the same bodies through the emulator's own code in process (decode + validate + store),
-        # i.e. the server without HTTP transfer
+        # ---- the same request bodies in process: the JSON decoding floor (orjson → numpy) and the
+        # emulator's own code without HTTP (decode + validate + store), interleaved batch by batch
         from pinecone_ops.emulator import control, dataplane
         from pinecone_ops.emulator.metering import RequestRecord
         from pinecone_ops.emulator.models import Backend
@@ -146,56 +171,44 @@ def main() -> int:
         local = Backend()
         lidx = control.create_index(local, name="inproc", dimension=dim, metric="cosine", vector_type="dense",
                                     deployment={"deployment_type": "managed"}, schema_fields={})
-        t = time.perf_counter()
+        t_decode = t_inproc = 0.0
         for body in bodies:
+            t = time.perf_counter()
+            vecs = orjson.loads(body)["vectors"]
+            np.asarray([v["values"] for v in vecs], dtype=np.float32)
+            t_decode += time.perf_counter() - t
+            t = time.perf_counter()
             dataplane.upsert(local, lidx, orjson.loads(body), RequestRecord("upsert"))
-        inproc_rate = decoded / (time.perf_counter() - t)
-        del local, lidx
-
-        rss_loaded = server.memory_info().rss
-        md_bytes = sum(len(orjson.dumps(v["metadata"])) for b in batches for v in b)
-        # The request bodies as Python lists are ~40 M objects: drop them so this client's garbage
-        # collector does not add tens of ms to the query timings below.
-        del batches, bodies
-        gc.collect()
+            t_inproc += time.perf_counter() - t
+        decode_rate, inproc_rate = decoded / t_decode, decoded / t_inproc
+        del local, lidx, bodies
         raw = n * dim * 4 + md_bytes
 
         # ---- queries through the SDK
-        g = 3
-
-        def run(filt):
-            lat, results = [], []
-            for q in queries:
-                ql = q.tolist()
-                t0 = time.perf_counter()
-                res = idx.query(vector=ql, top_k=top_k, filter=filt)
-                lat.append((time.perf_counter() - t0) * 1000)
-                results.append([m.id for m in res.matches])
-            return lat, results
+        g = 3  # genre-03: ≈ 5 % of the records
 
         def floors():
             return [numpy_floor_one(data, genre, q, top_k, g) for q in queries]
 
-        # The floor is measured before and after the SDK runs and pooled: interleaving it query by
-        # query would make the scheduler penalise this CPU-busy client while it waits on the server,
-        # and a single block before would drift with the load of a shared machine.
-        # One BLAS thread in this (client) process: idle OpenBLAS workers spin after each call and
-        # would steal the shared cores from the server.
+        # The SDK queries run in a fresh process: this one has burnt CPU (SDK serialisation, the
+        # floors), and on a loaded machine the scheduler then wakes it late after each reply —
+        # measured as ~10 ms of phantom latency per query. The floor is measured before and after
+        # and pooled, so load drifting during the run affects both sides alike.
         from threadpoolctl import threadpool_limits
 
-        blas_limit = threadpool_limits(1, user_api="blas")
-        run(None)  # warm-up (connections, caches)
-        since = max(e["seq"] for e in orjson.loads(psutil_get(url + "/_ops/requests?index=bench"))["requests"])
-        before = floors()
-        plain, plain_ids = run(None)
-        filt_lat, filt_ids = run({"genre": GENRES[g]})
-        pooled = before + floors()
+        with threadpool_limits(1, user_api="blas"):  # idle OpenBLAS workers would spin on the cores
+            since = orjson.loads(psutil_get(url + "/_ops/requests?since=999999999999"))["last_seq"]
+            before = floors()
+            child = subprocess.run([sys.executable, __file__, "--query-phase", idx.host, str(dim),
+                                    str(len(queries)), GENRES[g]], capture_output=True, text=True, check=True)
+            timings = orjson.loads(child.stdout.strip().splitlines()[-1])
+            pooled = before + floors()
+        plain, filt_lat, plain_ids = timings["plain"], timings["filt"], timings["plain_ids"]
         floor_plain, floor_filt = [f[0] for f in pooled], [f[1] for f in pooled]
         qlog = [e for e in orjson.loads(psutil_get(f"{url}/_ops/requests?index=bench&since={since}"))["requests"]
-                if e["operation"] == "query"]
+                if e["operation"] == "query"][len(queries):]  # skip the warm-up
         server_plain = [e["latency_ms"] for e in qlog if not e["params"]["has_filter"]]
         server_filt = [e["latency_ms"] for e in qlog if e["params"]["has_filter"]]
-        blas_limit.restore_original_limits()
 
         # exactness: the emulator's top-k equals brute force
         agree = 0
@@ -241,4 +254,8 @@ def psutil_get(url: str) -> bytes:
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    if len(sys.argv) == 6 and sys.argv[1] == "--query-phase":
+        host, dim, count, genre_name = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+        print(orjson.dumps(query_phase(host, dim, count, genre_name)).decode())
+        sys.exit(0)
     sys.exit(main())
