@@ -258,21 +258,22 @@ def query(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict:
         ns_bytes = _scaled_bytes(backend, ns)
         if ns is not None and ns.n:
             if qid is not None:
-                row = ns.row_of.get(limits.check_id(qid))
-                if row is not None:
-                    q = ns.values[row].copy() if dim else None
-                    qs = ns.sparse[row]
-                    if q is None and qs is None:
-                        row = None
-                if row is None:
-                    ns = None  # querying by a missing id finds nothing
-            if ns is not None:
+                q, qs = _stored_vectors(ns, limits.check_id(qid))  # (None, None): a missing id finds nothing
+            if q is not None or qs is not None:
                 matches = _search(ns, cfg.metric, q, qs, node, top_k, inc_values, inc_meta)
     ru = units.query_read_units(ns_bytes)
     rec.namespace_bytes = ns_bytes
     _charge(backend, idx, ns_name, rec, ru=ru)
     rec.params["matches"] = len(matches)
     return {"matches": matches, "namespace": ns_name, "usage": _usage(ru)}
+
+
+def _stored_vectors(ns: NamespaceStore, rid: str) -> tuple[np.ndarray | None, Any]:
+    """Dense and sparse values of a stored record, to query by its id."""
+    row = ns.row_of.get(rid)
+    if row is None:
+        return None, None
+    return (ns.values[row].copy() if ns.dimension else None), ns.sparse[row]
 
 
 def _search(ns: NamespaceStore, metric: str, q: np.ndarray | None, qs: Any, node: Any, top_k: int,
