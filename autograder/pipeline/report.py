@@ -73,17 +73,25 @@ def write_histograms(results: list[dict], folder: Path) -> list[Path]:
     return paths
 
 
-def summary_table(results: list[dict], width: int = 60) -> str:
+def _notes(result: dict) -> str:
+    lost = [c["name"] for c in result.get("cells", [])
+            if c["auto_score"] is not None and c["auto_score"] < c["max_score"]]
+    parts = ([f"TAMPER x{len(result['tamper'])}"] if result.get("tamper") else []) + \
+        ([f"lost: {', '.join(lost)}"] if lost else []) + list(result.get("reasons", []))
+    return "; ".join(parts)
+
+
+def summary_table(results: list[dict], width: int = 70) -> str:
     """The table printed at the end of a run."""
-    header = f"{'assignment':<12} {'student':<16} {'score':>11} {'status':<8}  notes"
+    sw = max([7] + [len(r["student"]) for r in results])
+    header = f"{'assignment':<10} {'student':<{sw}} {'score':>9}  {'status':<8} notes"
     lines = [header, "-" * len(header)]
     for row, r in zip(rows(results), results):
-        notes = "; ".join(r.get("reasons", []))
-        if r.get("tamper"):
-            notes = f"TAMPER x{len(r['tamper'])}; " + notes
+        notes = _notes(r)
         notes = notes if len(notes) <= width else notes[: width - 1] + "…"
-        lines.append(f"{row['assignment']:<12} {row['student_id']:<16} "
-                     f"{row['score'] + '/' + row['max_score']:>11} {row['status']:<8}  {notes}")
+        score = f"{row['score']}/{row['max_score']}"
+        lines.append(f"{row['assignment']:<10} {row['student_id']:<{sw}} {score:>9}  "
+                     f"{row['status']:<8} {notes}".rstrip())
     by_a: dict[str, list[float]] = defaultdict(list)
     for r in results:
         by_a[r["assignment"]].append(100.0 * r["score"] / (r["max_score"] or 1))
@@ -91,8 +99,9 @@ def summary_table(results: list[dict], width: int = 60) -> str:
     for a, pcts in sorted(by_a.items()):
         pcts.sort()
         median = pcts[len(pcts) // 2]
+        review = sum(needs_review(r) for r in results if r["assignment"] == a)
         lines.append(f"{a}: {len(pcts)} submissions, mean {sum(pcts) / len(pcts):.1f}%, "
-                     f"median {median:.1f}%, review {sum(needs_review(r) for r in results if r['assignment'] == a)}")
+                     f"median {median:.1f}%, to review {review}")
     return "\n".join(lines)
 
 

@@ -75,6 +75,7 @@ c.Autograde.autograde_preprocessors = ["autograder.pipeline.execute.GuardedExecu
 c.GuardedExecute.progress_file = {str(progress)!r}
 c.GuardedExecute.skip_cells = {json.dumps({str(k): v for k, v in skip.items()})}
 c.GuardedExecute.max_output_bytes = {opts.max_output_kb * 1024}
+c.GuardedExecute.startup_timeout = 180   # kernels start slowly on a loaded machine
 c.GenerateFeedback.preprocessors = {redact.FEEDBACK_PREPROCESSORS!r}
 """
 
@@ -142,7 +143,9 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
     server_died = False
     progress = scratch / "progress.txt"
     try:
-        for attempt in range(1, opts.attempts + 2):
+        attempt, hiccups = 0, 0
+        while True:
+            attempt += 1
             result["attempts"] = attempt
             progress.unlink(missing_ok=True)
             (scratch / "nbgrader_config.py").write_text(
@@ -152,9 +155,10 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
                 "server_port": pinecone.port if pinecone else None}))
             out_file = scratch / "result.json"
             out_file.unlink(missing_ok=True)
+            log = scratch / f"child-{attempt}.log"
             outcome = run_limited([sys.executable, "-m", "autograder.pipeline.child", str(out_file)],
                                   cwd=scratch, env=env, wall=opts.notebook_timeout,
-                                  memory_mb=opts.memory_mb, log=scratch / f"child-{attempt}.log")
+                                  memory_mb=opts.memory_mb, log=log)
             child = json.loads(out_file.read_text()) if out_file.is_file() else {}
             if child.get("autograde_ok"):
                 break
@@ -163,12 +167,16 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
                                          f"{scratch / 'pinecone.log'}); rerun to retry")
                 break
             last, _, done = _progress(progress)
-            if last is None or done or last in skip or attempt > opts.attempts:
-                tail = (child.get("error") or child.get("log") or
-                        (scratch / f"child-{attempt}.log").read_text(errors="replace"))[-1500:]
+            tail = (child.get("error") or child.get("log") or log.read_text(errors="replace")).strip()
+            tail = tail.splitlines()[-1][:300] if tail else ""
+            if last is None and not done and hiccups < 1 and not outcome.timed_out:
+                # nothing of the student's ran (e.g. a kernel slow to start on a loaded machine)
+                hiccups += 1
+                continue
+            if last is None or done or last in skip or len(skip) >= opts.attempts:
                 why = ("the notebook ran past its wall-clock limit" if outcome.timed_out
                        else "nbgrader could not grade it")
-                result["reasons"].append(f"{why}: {tail.strip().splitlines()[-1] if tail.strip() else ''}")
+                result["reasons"].append(f"{why}: {tail}")
                 break
             skip[last] = (WALL.format(s=opts.notebook_timeout) if outcome.timed_out
                           else DEAD.format(mb=opts.memory_mb))

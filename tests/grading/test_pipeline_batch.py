@@ -62,7 +62,7 @@ def test_every_reference_submission_gets_its_expected_score(batch):
     cells = batch["template"].cells
     got = {s: (r["score"], r["status"]) for s, r in batch["results"].items()}
     want = {s: (build.expected_score(c, cells), c.status) for s, c in batch["cases"].items()}
-    assert got == want
+    assert got == want, {s: batch["results"][s]["reasons"] for s in got if got[s] != want.get(s)}
 
 
 def test_hostile_cases_say_why(batch):
