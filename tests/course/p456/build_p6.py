@@ -461,6 +461,31 @@ nb.md("""
 Pinecone API keys today start with `pcsk_` followed by a long run of letters, digits and
 underscores; keys from before 2024 were UUIDs (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`).
 
+Least privilege, on the local Pinecone: give the application's reader its own key with the
+`DataPlaneViewer` role. It can query; a write is refused with **403**; an unknown key gets **401**.
+""")
+
+nb.code("""
+from pinecone.exceptions import ForbiddenException, UnauthorizedException
+
+my_key = pc.config.api_key
+admin.set_options(api_keys={my_key: "ProjectEditor", "reader-key-demo": "DataPlaneViewer"})
+try:
+    reader = Pinecone(api_key="reader-key-demo", host=pc.config.host).Index(host=pc.describe_index("films-monitor").host)
+    print("reader query:", [m.id for m in reader.query(vector=FILMS[0]["values"], top_k=2).matches])
+    try:
+        reader.upsert(vectors=[{"id": "x", "values": FILMS[0]["values"]}])
+    except ForbiddenException as e:
+        print("reader upsert:", e.status_code, "-", e)
+    try:
+        Pinecone(api_key="not-a-key", host=pc.config.host).list_indexes()
+    except UnauthorizedException as e:
+        print("unknown key:", e.status_code)
+finally:
+    admin.set_options(api_keys={})     # back to the open local server
+""")
+
+nb.md("""
 ### Exercise 6 — a leaked-key scanner (2 points)
 
 `find_leaked_keys(path)` reads a notebook file (JSON) and returns a sorted list of the cell indexes
