@@ -13,6 +13,7 @@ artifacts/browser/.
 from __future__ import annotations
 
 import importlib.util
+import re
 import warnings
 
 import pytest
@@ -59,10 +60,20 @@ def _menu(page, title: str):
 
 
 def _open_notebook(page, server, notebook: str) -> None:
+    """Open the notebook and wait until its kernel is started and idle.
+
+    The status bar's kernel item ("Python 3 (ipykernel) | Idle") is the signal: the toolbar's
+    execution indicator already reads idle while the kernel is still initialising, and cells sent
+    then can be run before the widget manager is connected to the kernel.
+    """
     page.goto(server.url(f"lab/tree/{notebook}"))
     expect(page.locator(".jp-NotebookPanel .jp-Notebook")).to_be_visible(timeout=KERNEL_MS)
-    expect(page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')).to_be_attached(
-        timeout=KERNEL_MS)
+    _wait_kernel_idle(page)
+
+
+def _wait_kernel_idle(page) -> None:
+    expect(page.locator(".jp-StatusBar-Widget").get_by_role(
+        "button", name=re.compile(r"\| Idle$"))).to_be_visible(timeout=KERNEL_MS)
 
 
 def _drag_right(page, handle, pixels: int = 120) -> None:
@@ -126,6 +137,7 @@ def test_student_runs_the_notebook_and_the_widgets_respond(lab, page, course_cop
         _drag_right(page, calculator.locator(".noUi-handle").first)
         expect(total).not_to_have_text(before, timeout=WIDGET_MS)
         assert "$" in total.inner_text()
+        _wait_kernel_idle(page)  # let the chart redraw before the screenshot
         total.scroll_into_view_if_needed()
         screenshot(page, "student-cost-calculator-moved")
     else:
