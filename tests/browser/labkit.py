@@ -24,6 +24,8 @@ from typing import Any, Callable, Iterator
 import psutil
 import pytest
 
+from pinecone_ops.commands.lab import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "browser"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -188,14 +190,6 @@ class LabServer:
             p.kill()
         self.proc.kill()
         self.proc.wait()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_lab(course: Path, *, instructor: bool, scratch: Path) -> LabServer:
