@@ -496,36 +496,34 @@ can hold text as a string or a list of strings, in `text` (streams) or under `da
 """)
 
 nb.solution("scanner", """
-PCSK = re.compile(r"pcsk_[A-Za-z0-9_]{20,}")
-UUID = re.compile(r"\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b")
-CONTEXT = re.compile(r"api_key|pinecone", re.IGNORECASE)
-
-
-def _texts(cell):
-    def flat(value):
-        return "".join(value) if isinstance(value, list) else str(value)
-    yield flat(cell.get("source", ""))
-    for output in cell.get("outputs", []) or []:
-        if "text" in output:
-            yield flat(output["text"])
-        for value in (output.get("data") or {}).values():
-            yield flat(value) if not isinstance(value, dict) else json.dumps(value)
-
-
-def _leaks(text):
-    if PCSK.search(text):
-        return True
-    return any(UUID.search(line) and CONTEXT.search(line) for line in text.splitlines())
-
-
 def find_leaked_keys(path):
     \"\"\"Indexes of the cells of notebook `path` whose source or outputs contain an API key.\"\"\"
     ### BEGIN SOLUTION
+    pcsk = re.compile(r"pcsk_[A-Za-z0-9_]{20,}")
+    uuid = re.compile(r"\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b")
+    context = re.compile(r"api_key|pinecone", re.IGNORECASE)
+
+    def flat(value):
+        return "".join(value) if isinstance(value, list) else str(value)
+
+    def texts(cell):
+        yield flat(cell.get("source", ""))
+        for output in cell.get("outputs", []) or []:
+            if "text" in output:
+                yield flat(output["text"])
+            for value in (output.get("data") or {}).values():
+                yield json.dumps(value) if isinstance(value, dict) else flat(value)
+
+    def leaks(text):
+        return bool(pcsk.search(text)) or any(uuid.search(line) and context.search(line)
+                                              for line in text.splitlines())
+
     with open(path, encoding="utf-8") as f:
         notebook = json.load(f)
-    return sorted(i for i, cell in enumerate(notebook["cells"]) if any(_leaks(t) for t in _texts(cell)))
+    return sorted(i for i, cell in enumerate(notebook["cells"]) if any(leaks(t) for t in texts(cell)))
     ### END SOLUTION
 """)
+
 
 nb.test("test_scanner", 2, """
 import nbformat, tempfile, os
