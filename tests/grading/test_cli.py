@@ -78,3 +78,12 @@ def test_zip_interrupt_and_resume(mini_course, tmp_path):
     leftovers = subprocess.run(["pgrep", "-f", "autograder.pipeline.child"], capture_output=True,
                                text=True).stdout.split()
     assert not [p for p in leftovers if str(out) in open(f"/proc/{p}/cmdline").read()]
+
+
+def test_the_library_never_imports_autograder():
+    code = ("import sys; from pinecone_ops import cli; p = cli.build_parser(); "
+            "p.parse_args(['grade', 'phase1', 'x']); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'autograder'))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
