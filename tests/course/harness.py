@@ -10,8 +10,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-
-import pytest
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,17 +75,11 @@ class PhaseContract:
     """What every phase must satisfy; a phase's test module subclasses it as ``TestPhaseN`` with
     ``PHASE`` and ``MAX_TOTAL`` set, after ``register``-ing students named "alternative", ...
 
-    Adds the ``run`` fixture (the phase's shared grading run) for the subclass's own tests.
+    The ``run`` fixture (tests/course/conftest.py) is the phase's shared grading run.
     """
 
     PHASE: str = ""
     MAX_TOTAL: float = 0
-
-    @pytest.fixture(scope="class")
-    def run(self):
-        result = get(self.PHASE)
-        yield result
-        cleanup(result)
 
     def test_source_validates_and_blank_release_fails(self, run):
         assert run.source_validation.passed, run.source_validation.output[-3000:]
