@@ -1,4 +1,4 @@
-import sys; sys.path.insert(0, "/tmp/p456")
+import sys; sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
 from nbbuild import NB
 nb = NB("phase5")
 
