@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 
 from autograder.pipeline import GradeOptions, grade_class
+import nbformat
+
 from autograder.pipeline.coursedir import build_template
+from autograder.pipeline.redact import leaks, secret_lines
 from autograder.reference_submissions import build
 
 from conftest import REPO
@@ -34,3 +37,14 @@ def test_reference_submissions_score_as_expected(phase, tmp_path):
     for s, c in cases.items():
         if c.reason:
             assert c.reason in " | ".join(results[s]["reasons"]), s
+    # feedback: no hidden-test or mark-scheme line, no check import, and the preprocessors alone
+    # were enough (the last-line scrubber never had to act)
+    secrets = secret_lines([c.source for c in nbformat.read(source, as_version=4).cells],
+                           template.release(phase).read_text())
+    assert secrets                                   # else this check would prove nothing
+    pages = sorted((out / "feedback").glob(f"*/{phase}/*.html"))
+    assert len(pages) == sum(r["status"] == "graded" for r in results.values())
+    for page in pages:
+        text = page.read_text()
+        assert leaks(text, secrets) == [] and "autograder.checks" not in text, page
+    assert not [s for s, r in results.items() if any("scrubbed" in x for x in r["reasons"])]
