@@ -77,6 +77,7 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
-# LMS zips: "<student>_<assignment>.ipynb" -> submitted/<student>/<assignment>/<assignment>.ipynb
+# LMS zips: "<student>_<assignment>.ipynb" and Canvas's "<student>[_LATE]_<user id>_<submission id>_<assignment>.ipynb"
+# -> submitted/<student>/<assignment>/<assignment>.ipynb (the student is the first token, never a number after it)
 c.ZipCollectApp.collector_plugin = "nbgrader.plugins.FileNameCollectorPlugin"
-c.FileNameCollectorPlugin.named_regexp = r".*?(?P<student_id>[A-Za-z0-9.\-]+)_(?P<file_id>phase[1-6]\.ipynb)$"
+c.FileNameCollectorPlugin.named_regexp = r"^(?P<student_id>[A-Za-z0-9.\-]+?)_(?:LATE_)?(?:\d+_)*(?P<file_id>phase[1-6]\.ipynb)$"

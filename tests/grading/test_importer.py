@@ -51,6 +51,19 @@ def test_lms_zip_with_canvas_names_and_a_wrong_name(tmp_path):
     assert "wrong file name: 'Phase1 (1).ipynb' graded as 'phase1.ipynb'" in by["carol"].problems
 
 
+def test_the_course_config_pattern_reads_canvas_names(tmp_path):
+    from autograder.course import ROOT
+    from autograder.pipeline.coursedir import course_pattern
+
+    pattern = course_pattern(ROOT)
+    assert pattern, "nbgrader_config.py must set FileNameCollectorPlugin.named_regexp"
+    for name, student in [("alice_phase1.ipynb", "alice"), ("alice_1234_5678_phase1.ipynb", "alice"),
+                          ("bob_LATE_99_100_phase2.ipynb", "bob"), ("c.d-e_7_phase6.ipynb", "c.d-e")]:
+        match = re.match(pattern, name)
+        assert match and match["student_id"] == student, (name, pattern)
+    assert not re.match(pattern, "alice_1234_notes.ipynb")
+
+
 def test_invalid_json_is_an_invalid_submission_with_the_parser_message(tmp_path):
     _write(tmp_path, "dave/phase1/phase1.ipynb", NB[: len(NB) // 2])
     _write(tmp_path, "erin/phase1/phase1.ipynb", json.dumps({"hello": "world"}))
