@@ -24,5 +24,8 @@ instructor: install
 browser-deps:
 	@bash scripts/install-browser-deps
 
+# The emulator suite also runs under the official SDK 9.x (API 2025-10) in a second venv,
+# then the whole suite under SDK 10.x.
 test: install browser-deps
+	bash scripts/test-sdk9
 	$(BIN)/python -m pytest

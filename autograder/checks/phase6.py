@@ -51,14 +51,9 @@ def check_latency(latency_report: Callable, plot_latency: Callable) -> None:
 
 
 def _pod_index(pc, name: str, dimension: int) -> None:
-    import httpx
+    from pinecone_ops.course import create_legacy_pod_index
 
-    body = {"name": name, "dimension": dimension, "metric": "cosine",
-            "spec": {"pod": {"environment": "us-east-1-aws", "pod_type": "p1.x1", "pods": 1, "replicas": 1,
-                             "shards": 1}}}
-    reply = httpx.post(f"{pc.config.host}/indexes", json=body,
-                       headers={"Api-Key": pc.config.api_key, "X-Pinecone-Api-Version": "2025-10"})
-    reply.raise_for_status()
+    create_legacy_pod_index(pc, name, dimension)
 
 
 def check_health(health_report: Callable) -> None:

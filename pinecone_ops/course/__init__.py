@@ -11,6 +11,7 @@ banner naming the backend.
 """
 from __future__ import annotations
 
+from pinecone_ops.course.legacy import create_legacy_pod_index
 from pinecone_ops.course.runtime import (
     LOCAL_API_KEY,
     MissingApiKeyError,
@@ -23,6 +24,7 @@ from pinecone_ops.course.runtime import (
 )
 
 __all__ = [
+    "create_legacy_pod_index",
     "LOCAL_API_KEY",
     "MissingApiKeyError",
     "backend_label",

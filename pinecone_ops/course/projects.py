@@ -9,7 +9,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+import httpx
 from pinecone import ServerlessSpec
+
+from pinecone_ops.course.legacy import create_legacy_pod_index
 
 
 @dataclass(frozen=True)
@@ -85,25 +88,13 @@ def _create(pc, plan: IndexPlan) -> bool:
 
 
 def _create_legacy_pod(pc, plan: IndexPlan) -> bool:
-    """Create a pod index the way it was made years ago: a 2025-10 API request.
-
-    SDK 10 speaks API 2026-07, where pod deployments are not offered; existing pod indexes still
-    show up in its describe/list calls, which is what the inventory exercise reads.
-    """
-    import httpx
-
-    body = {"name": plan.name, "dimension": plan.dimension, "metric": plan.metric,
-            "spec": {"pod": {"environment": "us-east-1-aws", "pod_type": "p1.x1", "pods": 1, "replicas": 1,
-                             "shards": 1}},
-            "deletion_protection": "enabled" if plan.protected else "disabled"}
-    if plan.tags:
-        body["tags"] = plan.tags
+    """Create a pod index the way it was made years ago (see ``course.legacy``)."""
     try:
-        r = httpx.post(f"{pc.config.host}/indexes", json=body, timeout=30,
-                       headers={"Api-Key": pc.config.api_key, "X-Pinecone-Api-Version": "2025-10"})
-    except httpx.HTTPError:
+        create_legacy_pod_index(pc, plan.name, plan.dimension, metric=plan.metric, tags=plan.tags,
+                                deletion_protection="enabled" if plan.protected else "disabled")
+    except (RuntimeError, httpx.HTTPError):
         return False
-    return r.status_code in (200, 201, 202)
+    return True
 
 
 def build_project(pc, seed: int = 0, prefix: str = "", *, with_pods: bool = True) -> list[IndexPlan]:
