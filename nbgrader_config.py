@@ -13,6 +13,8 @@ _ROOT = os.path.dirname(os.path.abspath(__file__))
 
 c.CourseDirectory.root = _ROOT
 c.CourseDirectory.course_id = "pinecone-ops"
+# never copy caches from source/<phase>/ into release/ or over submissions
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".hypothesis", ".pytest_cache"]
 #: The six assignments, in course order (see docs/course.md).
 ASSIGNMENTS = ["phase1", "phase2", "phase3", "phase4", "phase5", "phase6"]
 

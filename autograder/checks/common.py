@@ -9,6 +9,22 @@ import uuid
 from typing import Any, Iterable, Iterator
 
 
+def property_test_imports():
+    """Import Hypothesis for a property check, with its on-disk caches kept out of the learner's folder.
+
+    Hypothesis writes ``.hypothesis/`` into the working directory (a constants cache, even with
+    ``database=None``); in a notebook folder that would be copied into release/ or left in a
+    student's submission. Returns ``(HealthCheck, given, settings, strategies)``.
+    """
+    import tempfile
+
+    from hypothesis import HealthCheck, given, settings, strategies
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "pinecone-ops-hypothesis"))
+    return HealthCheck, given, settings, strategies
+
+
 def expect(condition: Any, message: str) -> None:
     """Raise AssertionError(message) unless ``condition``; the message is what the learner reads."""
     if not condition:

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from autograder.checks.common import (client, env_var, expect, fresh_name, log_available, raises,
+from autograder.checks.common import (client, env_var, expect, fresh_name, log_available, property_test_imports, raises,
                                       set_options, watch)
 
 TAGS = {"project": "movie-recs", "env": "dev"}
@@ -71,8 +71,7 @@ def _rec(i: int, dim: int, meta_len: int) -> dict:
 
 def check_batches(batches, record_bytes) -> None:
     """Property test: order kept, nothing lost, both limits, greedy (no needless extra requests)."""
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
+    HealthCheck, given, settings, st = property_test_imports()
 
     expect(list(batches([])) == [], "batches([]) must yield nothing (not an empty batch)")
 

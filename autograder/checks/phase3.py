@@ -7,7 +7,7 @@ import string
 import time
 import zlib
 
-from autograder.checks.common import (admin, client, expect, fresh_name, log_available, raises, set_options,
+from autograder.checks.common import (admin, client, expect, fresh_name, log_available, property_test_imports, raises, set_options,
                                       watch)
 
 # ------------------------------------------------------------------------------------ filters
@@ -149,8 +149,7 @@ def _invalid_cases() -> list[tuple[str, dict]]:
 
 def check_validate_record(validate_record) -> None:
     """Accepts what Pinecone accepts, raises ValueError for what it rejects (+ a property test)."""
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
+    HealthCheck, given, settings, st = property_test_imports()
 
     for what, rec in _valid_cases():
         exc = raises(validate_record, rec, DIM)
