@@ -85,7 +85,10 @@ class CostCalculator(w.VBox):
             self.chart.outputs = ()
             return
         self.total_value = total
-        self.table.value = bill_html(self.result) if isinstance(self.result, Bill) else _lines_html(lines)
+        if isinstance(self.result, Bill):
+            self.table.value = bill_html(self.result)
+        else:  # a bare number has no line items: the total below says it all
+            self.table.value = _lines_html(lines) if isinstance(self.result, Mapping) else ""
         self.total.value = f"<b>Total: {money(total)}</b> per month ({html.escape(ed.label)})"
         show_figure(self.chart, bill_chart(lines, f"Total {money(total)}/month — {ed.label}"),
                     f"bar chart of the bill, total {money(total)}")
