@@ -110,9 +110,12 @@ def check_sparse(sv: Any, rid: str | None = None) -> tuple[np.ndarray, np.ndarra
     if len(set(ind)) != len(ind):
         raise InvalidArgument(f"Sparse vector{where} contains duplicate indices")
     try:
-        values = np.asarray(val, dtype=np.float32)
+        with np.errstate(over="ignore"):  # out-of-range values become inf and are refused below
+            values = np.asarray(val, dtype=np.float32)
     except (TypeError, ValueError):
         raise InvalidArgument(f"Sparse values{where} must be numbers") from None
+    if not np.isfinite(values).all():
+        raise InvalidArgument(f"Sparse values{where} must be finite numbers")
     return np.asarray(ind, dtype=np.int64), values
 
 
@@ -123,7 +126,8 @@ def dimension_mismatch(got: int, want: int) -> InvalidArgument:
 def dense_matrix(rows: list[Any], dimension: int, ids: list[str]) -> np.ndarray:
     """Dense values of a batch as a float32 matrix, with Pinecone's error for the first bad row."""
     try:
-        mat = np.asarray(rows, dtype=np.float32)
+        with np.errstate(over="ignore"):  # out-of-range values become inf and are refused below
+            mat = np.asarray(rows, dtype=np.float32)
         if mat.ndim == 2 and mat.shape[1] == dimension:
             bad = ~np.isfinite(mat).all(axis=1) | ~mat.any(axis=1)
             if not bad.any():
@@ -135,7 +139,8 @@ def dense_matrix(rows: list[Any], dimension: int, ids: list[str]) -> np.ndarray:
             raise InvalidArgument(f"Values of vector {rid} must be an array of numbers")
         if len(row) != dimension:
             raise dimension_mismatch(len(row), dimension)
-        arr = np.asarray(row, dtype=np.float32)
+        with np.errstate(over="ignore"):
+            arr = np.asarray(row, dtype=np.float32)
         if not np.isfinite(arr).all():
             raise InvalidArgument(f"Values of vector {rid} must be finite numbers")
         if not arr.any():

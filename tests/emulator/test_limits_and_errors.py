@@ -110,6 +110,7 @@ def test_in_operator_value_limit(idx):
     ({"indices": [1, 2], "values": [0.5]}, "same length"),
     ({"indices": [3, 3], "values": [0.5, 0.5]}, "duplicate indices"),
     ({"indices": [-1], "values": [0.5]}, "between 0 and 4294967295"),
+    ({"indices": [1], "values": [1e300]}, "finite"),  # overflows float32: refused, never stored as inf
 ])
 def test_sparse_validation(make_index, sparse, fragment):
     hy = make_index("hyb", dimension=2, metric="dotproduct")
