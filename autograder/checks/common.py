@@ -68,35 +68,22 @@ def admin():
 
             adm = _admin()
             adm.requests(since=2**62)  # reachable?
-        except Exception:  # noqa: BLE001 (real Pinecone, or the admin API not built yet)
+        except Exception:  # noqa: BLE001 (real Pinecone: no admin API)
             adm = None
         _ADMIN.append(adm)
     return _ADMIN[0]
 
 
-def _entries(raw) -> list[dict]:
-    if isinstance(raw, dict):
-        raw = raw.get("requests") or raw.get("entries") or []
-    return [dict(e) for e in raw]
-
-
 def last_seq() -> int:
-    """Sequence number of the newest request-log entry (0 if none or no admin API)."""
+    """Sequence number of the newest request-log entry (0 without an admin API)."""
     adm = admin()
-    if adm is None:
-        return 0
-    if hasattr(adm, "last_seq"):
-        return int(adm.last_seq())
-    entries = _entries(adm.requests())
-    return max((int(e.get("seq", 0)) for e in entries), default=0)
+    return 0 if adm is None else int(adm.last_seq())
 
 
 def requests_since(seq: int, index: str | None = None) -> list[dict] | None:
     """Request-log entries after ``seq`` (optionally for one index); None without an admin API."""
     adm = admin()
-    if adm is None:
-        return None
-    return [e for e in _entries(adm.requests(index=index, since=seq)) if int(e.get("seq", 0)) > seq]
+    return None if adm is None else adm.requests(index=index, since=seq)
 
 
 @contextlib.contextmanager
@@ -128,7 +115,7 @@ def ops(entries: Iterable[dict]) -> list[str]:
 def set_options(**kw) -> bool:
     """Switch local Pinecone options (e.g. teaching faults); False if unsupported."""
     adm = admin()
-    if adm is None or not hasattr(adm, "set_options"):
+    if adm is None:
         return False
     try:
         adm.set_options(**kw)

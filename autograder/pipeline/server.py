@@ -12,19 +12,14 @@ import sys
 import time
 from pathlib import Path
 
+from pinecone_ops.ports import free_port
+
 from .limits import RUNNING, kill_tree
 
 
 def available() -> bool:
     """True when this pinecone_ops has the ``serve`` command."""
     return importlib.util.find_spec("pinecone_ops.commands.serve") is not None
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class LocalPinecone:

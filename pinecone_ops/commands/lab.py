@@ -37,6 +37,7 @@ from pinecone_ops.labconfig import (
     server_extension_args,
     write_launch_config,
 )
+from pinecone_ops.ports import free_port
 
 DEFAULT_PORT = 8888
 #: How long JupyterLab may take to answer after start (a busy 2-core laptop needs ~20-40 s).
@@ -123,12 +124,6 @@ def port_is_free(port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def choose_port(requested: int | None) -> int:

@@ -5,6 +5,7 @@ import html
 import os
 from typing import Any, Mapping
 
+from pinecone_ops.pricing import units
 from pinecone_ops.pricing.units import metadata_bytes
 
 #: Key put into the environment for the local Pinecone, which accepts any non-empty key.
@@ -122,4 +123,4 @@ def record_bytes(record: Mapping[str, Any] | tuple) -> int:
         rid, values = record["id"], record.get("values") or []
         meta, sparse = record.get("metadata"), record.get("sparse_values")
     nnz = len(sparse["indices"]) if sparse else 0
-    return len(str(rid).encode("utf-8")) + 4 * len(values) + metadata_bytes(meta) + 8 * nnz
+    return units.record_bytes(len(str(rid).encode("utf-8")), len(values), metadata_bytes(meta), nnz)

@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator
 import psutil
 import pytest
 
-from pinecone_ops.commands.lab import free_port
+from pinecone_ops.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "browser"
