@@ -164,12 +164,13 @@ def main() -> int:
 
         # ---- the same request bodies in process: the JSON decoding floor (orjson → numpy) and the
         # emulator's own code without HTTP (decode + validate + store), interleaved batch by batch
-        from pinecone_ops.emulator import control, dataplane
+        from pinecone_ops.emulator.control import indexes
+from pinecone_ops.emulator.vectors import records
         from pinecone_ops.emulator.metering import RequestRecord
-        from pinecone_ops.emulator.models import Backend
+        from pinecone_ops.emulator.state import Backend
 
         local = Backend()
-        lidx = control.create_index(local, name="inproc", dimension=dim, metric="cosine", vector_type="dense",
+        lidx = indexes.create_index(local, name="inproc", dimension=dim, metric="cosine", vector_type="dense",
                                     deployment={"deployment_type": "managed"}, schema_fields={})
         t_decode = t_inproc = 0.0
         for body in bodies:
@@ -178,7 +179,7 @@ def main() -> int:
             np.asarray([v["values"] for v in vecs], dtype=np.float32)
             t_decode += time.perf_counter() - t
             t = time.perf_counter()
-            dataplane.upsert(local, lidx, orjson.loads(body), RequestRecord("upsert"))
+            records.upsert(local, lidx, orjson.loads(body), RequestRecord("upsert"))
             t_inproc += time.perf_counter() - t
         decode_rate, inproc_rate = decoded / t_decode, decoded / t_inproc
         del local, lidx, bodies

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from pinecone_ops.connection import Admin, admin as admin_client
-from pinecone_ops.emulator.models import DEFAULT_OPTIONS
+from pinecone_ops.emulator.state import DEFAULT_OPTIONS
 from pinecone_ops.emulator.server import LocalPinecone
 
 API_KEY = "pclocal"

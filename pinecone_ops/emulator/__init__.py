@@ -1,9 +1,10 @@
 """The local Pinecone: a real HTTP server the official ``pinecone`` SDK talks to.
 
-Layout (moto-style): ``exceptions`` (typed errors), ``models`` (backend state), ``store`` (one
-namespace's vectors), ``filters`` (filter language), ``limits`` (Pinecone's limits), ``dataplane`` /
-``control`` (rules), ``shapes`` (per-API-version wire shapes), ``metering`` (ledger and request log),
-``responses`` (HTTP routes), ``server`` (``LocalPinecone``).
+Layout by plane (docs/architecture.md has the map): ``state`` (everything the server holds),
+``control/`` and ``vectors/`` (each plane's rules, operations and route table), ``admin`` (``/_ops``),
+``catalogue`` (every operation), ``pipeline`` (the ordered stages every call passes), ``faults/``
+(teaching faults), ``journal`` (durability), ``http/`` (Starlette, nothing else imports it),
+``server`` (``LocalPinecone``).
 """
 from __future__ import annotations
 

@@ -101,3 +101,31 @@ class Unauthenticated(PineconeError):
 
 class Unimplemented(PineconeError):
     status, code = 501, "UNIMPLEMENTED"
+
+
+class DataQuotaExceeded(QuotaExceeded):
+    """403 QUOTA_EXCEEDED on the data plane (rpcStatus code 8, RESOURCE_EXHAUSTED)."""
+
+    def data_body(self) -> dict:
+        return {"code": 8, "message": self.message, "details": []}
+
+
+class IndexFull(PineconeError):
+    """An upsert into a full pod index (403; data-plane code RESOURCE_EXHAUSTED)."""
+
+    status, code = 403, "RESOURCE_EXHAUSTED"
+
+
+class PermissionDenied(PineconeError):
+    """403 for a key whose roles do not allow the operation (data plane: rpc code 7)."""
+
+    status, code = 403, "FORBIDDEN"
+
+    def data_body(self) -> dict:
+        return {"code": 7, "message": self.message, "details": []}
+
+
+class NotReady(PineconeError):
+    """503: the index is still Initializing (the "index not ready" teaching fault)."""
+
+    status, code = 503, "UNAVAILABLE"

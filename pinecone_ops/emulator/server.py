@@ -14,9 +14,9 @@ from typing import Any
 
 import uvicorn
 
-from pinecone_ops.emulator.models import Backend
-from pinecone_ops.emulator.responses import create_app
-from pinecone_ops.emulator.wiring import install
+from pinecone_ops.emulator.http.app import create_app
+from pinecone_ops.emulator.journal import open_journal
+from pinecone_ops.emulator.state import Backend
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -56,7 +56,8 @@ class LocalPinecone:
         self.host = host
         self.port = port
         self.backend = Backend(data_dir=data_dir, **options)
-        install(self.backend)  # control plane rules, faults, durability, extra routes
+        if data_dir:
+            open_journal(self.backend)  # load what the data dir holds; journal every change
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pinecone_ops.emulator.plans import PLAN_QUOTAS
+from pinecone_ops.emulator.control.quotas import PLAN_QUOTAS
 from tests.emulator.test_control_pods import legacy_post
 
 

@@ -151,15 +151,15 @@ def test_indexes_collections_backups_survive(tmp_path):
 def test_torn_tail_and_snapshot(tmp_path):
     from pinecone import Pinecone
 
-    from pinecone_ops.emulator import persistence
+    from pinecone_ops.emulator.journal import JOURNAL
 
     with LocalPinecone(data_dir=str(tmp_path)) as srv:
         pc = Pinecone(api_key="k", host=srv.url)
         pc.create_index(name="t", dimension=2, spec={"serverless": {"cloud": "aws", "region": "us-east-1"}})
         pc.Index(name="t").upsert(vectors=[("a", [1.0, 2.0])])
-        srv.backend.persistence.snapshot()  # compaction: state in snapshot.pkl, journal emptied
+        srv.backend.journal.snapshot()  # compaction: state in snapshot.pkl, journal emptied
         pc.Index(name="t").upsert(vectors=[("b", [3.0, 4.0])])
-        journal = tmp_path / persistence.JOURNAL
+        journal = tmp_path / JOURNAL
         assert journal.stat().st_size > 0
     with open(journal, "ab") as fh:  # a record cut short by a crash
         fh.write(b"\x40\x00\x00\x00\x01\x02\x03\x04partial")
@@ -179,6 +179,6 @@ def test_memory_only_without_data_dir(tmp_path):
     with LocalPinecone() as srv:
         Pinecone(api_key="k", host=srv.url).create_index(
             name="m", dimension=2, spec={"serverless": {"cloud": "aws", "region": "us-east-1"}})
-        assert not hasattr(srv.backend, "persistence")
+        assert srv.backend.journal is None
     with LocalPinecone() as srv:
         assert not Pinecone(api_key="k", host=srv.url).has_index("m")

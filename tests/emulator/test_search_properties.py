@@ -6,14 +6,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pinecone_ops.emulator import control, dataplane
+from pinecone_ops.emulator.control import indexes
+from pinecone_ops.emulator.vectors import records
 from pinecone_ops.emulator.metering import RequestRecord
-from pinecone_ops.emulator.models import Backend
+from pinecone_ops.emulator.state import Backend
 
 
 def _index(metric: str, dim: int):
     backend = Backend()
-    idx = control.create_index(backend, name="p", dimension=dim, metric=metric, vector_type="dense",
+    idx = indexes.create_index(backend, name="p", dimension=dim, metric=metric, vector_type="dense",
                                deployment={"deployment_type": "managed"}, schema_fields={})
     return backend, idx
 
@@ -27,13 +28,13 @@ def test_top_k_is_exact(metric, dim, n, top_k, seed, deletes):
     data = rng.integers(-5, 6, size=(n, dim)).astype(np.float32)  # small integers: ties happen
     data[np.all(data == 0, axis=1), 0] = 1  # Pinecone rejects all-zero dense vectors
     backend, idx = _index(metric, dim)
-    dataplane.upsert(backend, idx, {"vectors": [{"id": f"v{i}", "values": r.tolist()} for i, r in enumerate(data)]},
+    records.upsert(backend, idx, {"vectors": [{"id": f"v{i}", "values": r.tolist()} for i, r in enumerate(data)]},
                      RequestRecord("upsert"))
     gone = set(rng.choice(n, size=min(deletes, n - 1), replace=False).tolist()) if n > 1 else set()
     if gone:
-        dataplane.delete(backend, idx, {"ids": [f"v{i}" for i in gone]}, RequestRecord("delete"))
+        records.delete(backend, idx, {"ids": [f"v{i}" for i in gone]}, RequestRecord("delete"))
     q = rng.normal(size=dim).astype(np.float32)
-    res = dataplane.query(backend, idx, {"topK": top_k, "vector": q.tolist()}, RequestRecord("query"))
+    res = records.query(backend, idx, {"topK": top_k, "vector": q.tolist()}, RequestRecord("query"))
     live = [i for i in range(n) if i not in gone]
     d = data[live].astype(np.float64)
     if metric == "cosine":
@@ -73,11 +74,11 @@ def test_list_pages_through_the_sdk(list_index, ids, prefix, limit):
 @given(ids=ids_strategy, prefix=st.text(alphabet="abc#", max_size=2), limit=st.integers(1, 100))
 def test_list_pages_in_process(ids, prefix, limit):
     backend, idx = _index("cosine", 2)
-    dataplane.upsert(backend, idx, {"vectors": [{"id": i, "values": [1.0, 1.0]} for i in ids]}, RequestRecord("u"))
+    records.upsert(backend, idx, {"vectors": [{"id": i, "values": [1.0, 1.0]} for i in ids]}, RequestRecord("u"))
     seen, token = [], None
     while True:
         params = {"prefix": prefix, "limit": str(limit), **({"paginationToken": token} if token else {})}
-        page = dataplane.list_ids(backend, idx, params, RequestRecord("list"))
+        page = records.list_ids(backend, idx, params, RequestRecord("list"))
         seen += [v["id"] for v in page["vectors"]]
         token = (page.get("pagination") or {}).get("next")
         if not token:

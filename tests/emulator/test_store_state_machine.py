@@ -7,9 +7,10 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from pinecone_ops.emulator import control, dataplane, filters
+from pinecone_ops.emulator.control import indexes
+from pinecone_ops.emulator.vectors import filters, records
 from pinecone_ops.emulator.metering import RequestRecord
-from pinecone_ops.emulator.models import Backend
+from pinecone_ops.emulator.state import Backend
 from pinecone_ops.pricing import units
 
 IDS = [f"id{i}" for i in range(12)]
@@ -30,7 +31,7 @@ class NamespaceMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.backend = Backend()
-        self.idx = control.create_index(self.backend, name="sm", dimension=DIM, metric="dotproduct",
+        self.idx = indexes.create_index(self.backend, name="sm", dimension=DIM, metric="dotproduct",
                                         vector_type="dense", deployment={"deployment_type": "managed"},
                                         schema_fields={})
         self.model: dict[str, tuple[list[float], dict]] = {}
@@ -40,7 +41,7 @@ class NamespaceMachine(RuleBasedStateMachine):
 
     @rule(batch=st.lists(st.tuples(st.sampled_from(IDS), vector, metadata), min_size=1, max_size=6))
     def upsert(self, batch):
-        self._call(dataplane.upsert, {"vectors": [
+        self._call(records.upsert, {"vectors": [
             {"id": i, "values": v, **({"metadata": m} if m else {})} for i, v, m in batch]})
         for i, v, m in batch:
             self.model[i] = (v, dict(m))
@@ -48,7 +49,7 @@ class NamespaceMachine(RuleBasedStateMachine):
     @rule(rid=st.sampled_from(IDS), md=metadata, values=st.one_of(st.none(), vector))
     def update(self, rid, md, values):
         body = {"id": rid, **({"setMetadata": md} if md else {}), **({"values": values} if values else {})}
-        self._call(dataplane.update, body)
+        self._call(records.update, body)
         if rid in self.model:
             old_v, old_md = self.model[rid]
             self.model[rid] = (values or old_v, {**old_md, **md})
@@ -57,7 +58,7 @@ class NamespaceMachine(RuleBasedStateMachine):
     def delete_ids(self, ids):
         if self.idx.namespace("n") is None:
             return
-        self._call(dataplane.delete, {"ids": ids})
+        self._call(records.delete, {"ids": ids})
         for i in ids:
             self.model.pop(i, None)
 
@@ -65,13 +66,13 @@ class NamespaceMachine(RuleBasedStateMachine):
     def delete_by_filter(self, filt):
         if self.idx.namespace("n") is None:
             return
-        self._call(dataplane.delete, {"filter": filt})
+        self._call(records.delete, {"filter": filt})
         for i in [i for i, (_, m) in self.model.items() if filters.matches(filt, m)]:
             del self.model[i]
 
     @rule(filt=simple_filter)
     def filtered_query_matches_model(self, filt):
-        res = self._call(dataplane.query, {"topK": 100, "vector": [1.0] * DIM, "filter": filt})
+        res = self._call(records.query, {"topK": 100, "vector": [1.0] * DIM, "filter": filt})
         assert {m["id"] for m in res["matches"]} == {i for i, (_, m) in self.model.items() if filters.matches(filt, m)}
 
     @invariant()

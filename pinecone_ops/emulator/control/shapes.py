@@ -11,34 +11,29 @@ answered in the newest shape (2026-07), like Pinecone's own default for the spec
 """
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
+from pinecone_ops.emulator.calls import is_legacy
+from pinecone_ops.emulator.control.pods import legacy_pod_spec
 from pinecone_ops.emulator.exceptions import InvalidArgument, Unprocessable
-from pinecone_ops.emulator.models import IndexConfig
+from pinecone_ops.emulator.state import Backup, Collection, IndexConfig, RestoreJob
 
-LATEST = "2026-07"
 DENSE_FIELD = "_values"
 SPARSE_FIELD = "_sparse_values"
 DEFAULT_DEPLOYMENT = {"deployment_type": "managed", "cloud": "aws", "region": "us-east-1"}
 
 
-def api_version(header: str | None) -> str:
-    return (header or "").strip() or LATEST
-
-
-def is_legacy(version: str) -> bool:
-    """Whether responses use the 2025-style IndexModel (everything before 2026-07)."""
-    return version < LATEST
-
-
-def parse_create(body: Any) -> dict[str, Any]:
-    """Create-index body (either shape) → keyword arguments for ``control.create_index``."""
+def parse_create(body: Any, default_name: str | None = None) -> dict[str, Any]:
+    """Create-index body (either shape) → keyword arguments for ``indexes.create_index`` (plus
+    ``source_collection`` for a 2025-10 pod index made from a collection)."""
     if not isinstance(body, dict):
         raise InvalidArgument("The request body must be a JSON object")
     if "schema" in body or "deployment" in body:
         # 2026-07: the name is optional ("generated automatically if not provided").
-        return _parse_2026({**body, "name": body.get("name") or f"index-{uuid.uuid4().hex[:8]}"})
+        name = body.get("name") or default_name or f"index-{uuid.uuid4().hex[:8]}"
+        return _parse_2026({**body, "name": name})
     if "name" not in body:
         raise Unprocessable("Failed to deserialize the JSON body into the target type: missing field `name`")
     return _parse_2025(body)
@@ -111,8 +106,6 @@ def legacy_spec(cfg: IndexConfig) -> dict[str, Any]:
     """The 2025-style ``spec`` of an index."""
     dep = {k: v for k, v in cfg.deployment.items() if k != "deployment_type"}
     if cfg.is_pod:
-        from pinecone_ops.emulator.pods import legacy_pod_spec
-
         pod = legacy_pod_spec(cfg)
         if cfg.extra.get("source_collection"):
             pod["source_collection"] = cfg.extra["source_collection"]
@@ -194,7 +187,7 @@ def parse_configure(body: Any) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------ collections, backups
 
-def render_collection(col: Any) -> dict[str, Any]:
+def render_collection(col: Collection) -> dict[str, Any]:
     out = {"name": col.name, "status": col.status, "environment": col.environment,
            "size": col.size, "vector_count": col.vector_count}
     if col.dimension is not None:
@@ -203,14 +196,12 @@ def render_collection(col: Any) -> dict[str, Any]:
 
 
 def _iso(t: float | None) -> str | None:
-    import datetime as dt
-
     if t is None:
         return None
     return dt.datetime.fromtimestamp(t, dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def render_backup(b: Any, version: str) -> dict[str, Any]:
+def render_backup(b: Backup, version: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "backup_id": b.backup_id, "source_index_name": b.source_index_name,
         "source_index_id": b.source_index_id, "status": b.status, "cloud": b.cloud, "region": b.region,
@@ -235,7 +226,7 @@ def render_backup(b: Any, version: str) -> dict[str, Any]:
     return out
 
 
-def render_restore_job(job: Any) -> dict[str, Any]:
+def render_restore_job(job: RestoreJob) -> dict[str, Any]:
     return {"restore_job_id": job.restore_job_id, "backup_id": job.backup_id,
             "target_index_name": job.target_index_name, "target_index_id": job.target_index_id,
             "status": job.status, "created_at": _iso(job.created_at), "completed_at": _iso(job.completed_at),

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from pinecone_ops.emulator import filters
+from pinecone_ops.emulator.vectors import filters
 
 _MIN_CAPACITY = 64
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pinecone_ops.emulator.exceptions import InvalidArgument, NotFound, PineconeError
-from pinecone_ops.emulator.models import Index, IndexConfig
+from pinecone_ops.emulator.exceptions import IndexFull, InvalidArgument, NotFound
+from pinecone_ops.emulator.state import Index, IndexConfig
 from pinecone_ops.pricing.pods import parse_pod_type, pod_capacity
 
 #: Pod environments Pinecone offered (docs "Understanding pod-based indexes", S9).
@@ -21,12 +21,6 @@ POD_ENVIRONMENTS = (
     "us-east-1-aws", "eastus-azure",
 )
 _POD_TYPE_HELP = "One of `s1`, `p1`, or `p2` appended with `.` and one of `x1`, `x2`, `x4`, or `x8`"
-
-
-class IndexFull(PineconeError):
-    """An upsert into a full pod index (403; data-plane code RESOURCE_EXHAUSTED)."""
-
-    status, code = 403, "RESOURCE_EXHAUSTED"
 
 
 def check_pod_type(pod_type: Any) -> str:

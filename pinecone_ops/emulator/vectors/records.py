@@ -1,24 +1,26 @@
-"""Data-plane operations (the vectors API) on one index: rules, limits, metering.
+"""Vector data-plane operations on one index: upsert, update, delete, query, fetch, list, stats.
 
-Each function takes the backend, the index, the decoded camelCase request and a
+Each function takes the rule context (the backend, or a replica's shadow), the index, the decoded camelCase request and a
 :class:`RequestRecord` it fills in (namespace, parameters, RU/WU), and returns the response dict.
 Response floats are numpy float32 values so the wire shows what Pinecone stores (``0.1``, not
 ``0.10000000149011612``).
 """
 from __future__ import annotations
 
-import base64
 import bisect
 import math
 from typing import Any
 
 import numpy as np
 
-from pinecone_ops.emulator import filters, limits
-from pinecone_ops.emulator.exceptions import AlreadyExists, InvalidArgument, NotFound
+from pinecone_ops.emulator import pagination
+from pinecone_ops.emulator.control import pods, quotas
+from pinecone_ops.emulator.exceptions import InvalidArgument, NotFound
 from pinecone_ops.emulator.metering import RequestRecord
-from pinecone_ops.emulator.models import DEFAULT_NAMESPACE, Backend, Index, canonical_namespace
-from pinecone_ops.emulator.store import NamespaceStore
+from pinecone_ops.emulator.state import DEFAULT_NAMESPACE, Backend, Index, RuleContext, canonical_namespace
+from pinecone_ops.emulator.vectors import filters
+from pinecone_ops.emulator.vectors import validation
+from pinecone_ops.emulator.vectors.store import NamespaceStore
 from pinecone_ops.pricing import units
 
 
@@ -28,14 +30,15 @@ def _usage(read_units: float) -> dict[str, int]:
     return {"readUnits": int(math.ceil(read_units))}
 
 
-def _charge(backend: Backend, idx: Index, ns: str, rec: RequestRecord, *, ru: float = 0.0, wu: float = 0.0) -> None:
+def charge(ctx: RuleContext, idx: Index, ns: str, rec: RequestRecord, *, ru: float = 0.0, wu: float = 0.0) -> None:
+    """Bill RU/WU to the request (its log entry) and to the ledger."""
     rec.read_units += ru
     rec.write_units += wu
-    backend.ledger.charge(idx.name, canonical_namespace(ns), read_units=ru, write_units=wu)
+    ctx.ledger.charge(idx.name, canonical_namespace(ns), read_units=ru, write_units=wu)
 
 
 def _namespace_arg(body: dict, rec: RequestRecord) -> str:
-    ns = limits.check_namespace(body.get("namespace"))
+    ns = validation.check_namespace(body.get("namespace"))
     rec.namespace = canonical_namespace(ns)
     return ns
 
@@ -49,21 +52,28 @@ def _parse_filter(filt: Any, *, required_message: str | None = None) -> filters.
     return None if node == ("all",) else node
 
 
-def _scaled_bytes(backend: Backend, ns: NamespaceStore | None) -> int:
-    return int((ns.total_bytes if ns else 0) * float(backend.options["meter_scale"]))
+def check_write(ctx: RuleContext, idx: Index, namespace: str, ids: list[str], nbytes: int) -> None:
+    """Pod capacity and plan quotas, inside the index lock, before a write changes anything."""
+    if isinstance(ctx, Backend) and ctx.enforces_quotas:
+        pods.check_capacity(idx, namespace, ids, ctx.meter_scale)
+        quotas.check_write(ctx, idx, namespace, nbytes)
+
+
+def _scaled_bytes(ctx: RuleContext, ns: NamespaceStore | None) -> int:
+    return int((ns.total_bytes if ns else 0) * float(ctx.options["meter_scale"]))
 
 
 # ---------------------------------------------------------------------------------------- writes
 
-def upsert(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict:
+def upsert(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
     ns_name = _namespace_arg(body, rec)
     vectors = body.get("vectors")
     if not isinstance(vectors, list) or not vectors:
         raise InvalidArgument("vectors must be a non-empty array")
     rec.params["records"] = len(vectors)
-    if len(vectors) > limits.MAX_UPSERT_RECORDS:
+    if len(vectors) > validation.MAX_UPSERT_RECORDS:
         raise InvalidArgument(
-            f"Upsert request contains {len(vectors)} vectors; the maximum is {limits.MAX_UPSERT_RECORDS} per request")
+            f"Upsert request contains {len(vectors)} vectors; the maximum is {validation.MAX_UPSERT_RECORDS} per request")
     cfg = idx.config
     dim = cfg.dimension or 0
     ids: list[str] = []
@@ -74,7 +84,7 @@ def upsert(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict
     for v in vectors:
         if not isinstance(v, dict):
             raise InvalidArgument("Each vector must be a JSON object")
-        rid = limits.check_id(v.get("id"))
+        rid = validation.check_id(v.get("id"))
         values = v.get("values")
         sv = v.get("sparseValues")
         if cfg.vector_type == "sparse":
@@ -88,33 +98,33 @@ def upsert(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict
         if sv is not None:
             if cfg.vector_type == "dense" and cfg.metric != "dotproduct":
                 raise InvalidArgument("Index configuration does not support sparse values")
-            sp = limits.check_sparse(sv, rid)
+            sp = validation.check_sparse(sv, rid)
             if cfg.vector_type == "sparse" and len(sp[0]) == 0:
                 raise InvalidArgument(f"Sparse vector {rid} must contain at least one value")
-        md, md_bytes = limits.check_metadata(v.get("metadata"), rid)
+        md, md_bytes = validation.check_metadata(v.get("metadata"), rid)
         ids.append(rid)
         dense_rows.append(values)
         sparse.append(sp)
         metas.append(md)
         sizes.append(units.record_bytes(len(rid), dim, md_bytes, 0 if sp is None else len(sp[0])))
     total = sum(sizes)
-    if total > limits.MAX_UPSERT_BYTES:
+    if total > validation.MAX_UPSERT_BYTES:
         raise InvalidArgument(
             f"Request size {total / 1e6:.1f}MB exceeds the maximum supported size of 2MB")
-    matrix = limits.dense_matrix(dense_rows, dim, ids) if dim else None
+    matrix = validation.dense_matrix(dense_rows, dim, ids) if dim else None
     with idx.lock:
-        backend.check_write(idx, ns_name, ids, total)  # pod capacity, plan quotas
+        check_write(ctx, idx, ns_name, ids, total)
         ns = idx.namespace(ns_name, create=True)
         assert ns is not None
         overwritten = ns.upsert(ids, matrix, sparse, metas, sizes)
         idx.lsn += 1
     wu = units.upsert_write_units(total, overwritten)
-    _charge(backend, idx, ns_name, rec, wu=wu)
+    charge(ctx, idx, ns_name, rec, wu=wu)
     rec.params["request_bytes"] = total
     return {"upsertedCount": len(ids)}
 
 
-def update(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict:
+def update(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
     ns_name = _namespace_arg(body, rec)
     rid = body.get("id")
     filt = body.get("filter")
@@ -122,7 +132,7 @@ def update(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict
     if (rid is None) == (filt is None):
         raise InvalidArgument("Exactly one of id or filter must be provided to update")
     if set_md is not None:
-        set_md, _ = limits.check_metadata(set_md, str(rid or "matched by filter"))
+        set_md, _ = validation.check_metadata(set_md, str(rid or "matched by filter"))
     cfg = idx.config
     if rid is None:
         rec.params["by_filter"] = True
@@ -134,42 +144,43 @@ def update(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict
         with idx.lock:
             ns = idx.namespace(ns_name)
             rows = [] if ns is None else ns.select(node).tolist()  # type: ignore[union-attr]
-            wu = 0.0
+            new = old = 0
             if not dry and ns is not None and set_md:
                 for row in rows:
-                    wu += _update_row(ns, row, cfg.dimension or 0, None, False, set_md)
+                    n, o = _update_row(ns, row, cfg.dimension or 0, None, False, set_md)
+                    new, old = new + n, old + o
                 if rows:
                     idx.lsn += 1
-        if wu:
-            _charge(backend, idx, ns_name, rec, wu=max(units.WRITE_MIN_WU, math.ceil(wu / units.KB)))
+        if new or old:
+            charge(ctx, idx, ns_name, rec, wu=units.update_write_units(new, old))
         return {"matchedRecords": len(rows)}
-    rid = limits.check_id(rid)
+    rid = validation.check_id(rid)
     rec.params["by_id"] = True
     dense = None
     if values is not None:
         if cfg.vector_type == "sparse":
             raise InvalidArgument("Sparse index does not support dense values")
-        dense = limits.dense_matrix([values], cfg.dimension or 0, [rid])[0]
+        dense = validation.dense_matrix([values], cfg.dimension or 0, [rid])[0]
     sp: Any = False
     if sv is not None:
         if cfg.vector_type == "dense" and cfg.metric != "dotproduct":
             raise InvalidArgument("Index configuration does not support sparse values")
-        sp = limits.check_sparse(sv, rid)
+        sp = validation.check_sparse(sv, rid)
     with idx.lock:
         ns = idx.namespace(ns_name)
         row = None if ns is None else ns.row_of.get(rid)
         if ns is None or row is None:
             # Pinecone: updating a missing id affects nothing and still answers 200.
             return {}
-        new_and_old = _update_row(ns, row, cfg.dimension or 0, dense, sp, set_md)
+        new, old = _update_row(ns, row, cfg.dimension or 0, dense, sp, set_md)
         idx.lsn += 1
-    _charge(backend, idx, ns_name, rec, wu=max(units.WRITE_MIN_WU, math.ceil(new_and_old / units.KB)))
+    charge(ctx, idx, ns_name, rec, wu=units.update_write_units(new, old))
     return {}
 
 
 def _update_row(ns: NamespaceStore, row: int, dim: int, dense: np.ndarray | None, sp: Any,
-                set_md: dict | None) -> int:
-    """Apply an update to one row; returns new + old record bytes (what WU are charged on)."""
+                set_md: dict | None) -> tuple[int, int]:
+    """Apply an update to one row; returns the new and the old record bytes (what WU are charged on)."""
     old = int(ns.sizes[row])
     meta: Any = False
     md_dict = ns.meta[row]
@@ -180,10 +191,10 @@ def _update_row(ns: NamespaceStore, row: int, dim: int, dense: np.ndarray | None
     new = units.record_bytes(len(ns.ids[row]), dim, units.metadata_bytes(md_dict),
                              0 if sparse_now is None else len(sparse_now[0]))
     ns.set_values(row, dense, sp, meta, new)
-    return new + old
+    return new, old
 
 
-def delete(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict:
+def delete(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
     ns_name = _namespace_arg(body, rec)
     ids, delete_all, filt = body.get("ids"), bool(body.get("deleteAll")), body.get("filter")
     given = sum(x for x in (ids is not None, delete_all, filt is not None))
@@ -191,7 +202,7 @@ def delete(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict
         raise InvalidArgument("Exactly one of ids, deleteAll or filter must be provided to delete")
     node = None
     if ids is not None:
-        ids = limits.check_ids(ids, "delete")
+        ids = validation.check_ids(ids, "delete")
         rec.params["ids"] = len(ids)
     elif filt is not None:
         node = _parse_filter(filt, required_message="Delete with empty metadata filter is not allowed")
@@ -217,15 +228,15 @@ def delete(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict
             freed = ns.delete(ids or [])
             idx.lsn += 1
     wu = units.delete_all_write_units() if freed is None else units.delete_write_units(freed)
-    _charge(backend, idx, ns_name, rec, wu=wu)
+    charge(ctx, idx, ns_name, rec, wu=wu)
     return {}
 
 
 # ---------------------------------------------------------------------------------------- reads
 
-def query(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict:
+def query(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
     ns_name = _namespace_arg(body, rec)
-    top_k = limits.check_top_k(body.get("topK"))
+    top_k = validation.check_top_k(body.get("topK"))
     inc_values, inc_meta = bool(body.get("includeValues")), bool(body.get("includeMetadata"))
     vector, sv, qid = body.get("vector"), body.get("sparseVector"), body.get("id")
     node = _parse_filter(body.get("filter"))
@@ -243,11 +254,11 @@ def query(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict:
     if vector is not None:
         if cfg.vector_type == "sparse":
             raise InvalidArgument("Sparse index does not support dense query vectors; use sparseVector")
-        q = limits.dense_matrix([vector], dim, ["query"])[0]
+        q = validation.dense_matrix([vector], dim, ["query"])[0]
     if sv is not None:
         if cfg.vector_type == "dense" and cfg.metric != "dotproduct":
             raise InvalidArgument("Index configuration does not support sparse values")
-        qs = limits.check_sparse(sv)
+        qs = validation.check_sparse(sv)
     if cfg.vector_type == "sparse" and qid is None and qs is None:
         raise InvalidArgument("Sparse index queries need a sparse vector")
     if cfg.vector_type == "dense" and qid is None and q is None:
@@ -255,15 +266,15 @@ def query(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict:
     matches: list[dict] = []
     with idx.lock:
         ns = idx.namespace(ns_name)
-        ns_bytes = _scaled_bytes(backend, ns)
+        ns_bytes = _scaled_bytes(ctx, ns)
         if ns is not None and ns.n:
             if qid is not None:
-                q, qs = _stored_vectors(ns, limits.check_id(qid))  # (None, None): a missing id finds nothing
+                q, qs = _stored_vectors(ns, validation.check_id(qid))  # (None, None): a missing id finds nothing
             if q is not None or qs is not None:
                 matches = _search(ns, cfg.metric, q, qs, node, top_k, inc_values, inc_meta)
     ru = units.query_read_units(ns_bytes)
     rec.namespace_bytes = ns_bytes
-    _charge(backend, idx, ns_name, rec, ru=ru)
+    charge(ctx, idx, ns_name, rec, ru=ru)
     rec.params["matches"] = len(matches)
     return {"matches": matches, "namespace": ns_name, "usage": _usage(ru)}
 
@@ -308,11 +319,11 @@ def _search(ns: NamespaceStore, metric: str, q: np.ndarray | None, qs: Any, node
     return out
 
 
-def fetch(backend: Backend, idx: Index, ids: list[str], namespace: str | None, rec: RequestRecord) -> dict:
+def fetch(ctx: RuleContext, idx: Index, ids: list[str], namespace: str | None, rec: RequestRecord) -> dict:
     ns_name = _namespace_arg({"namespace": namespace}, rec)
     if not ids:
         raise InvalidArgument("ids must contain at least one id")
-    ids = limits.check_ids(ids, "fetch")
+    ids = validation.check_ids(ids, "fetch")
     rec.params["ids"] = len(ids)
     vectors: dict[str, Any] = {}
     with idx.lock:
@@ -323,31 +334,18 @@ def fetch(backend: Backend, idx: Index, ids: list[str], namespace: str | None, r
                 if row is not None and rid not in vectors:
                     vectors[rid] = ns.record(row)
     ru = units.fetch_read_units(len(vectors))
-    _charge(backend, idx, ns_name, rec, ru=ru)
+    charge(ctx, idx, ns_name, rec, ru=ru)
     rec.params["found"] = len(vectors)
     return {"vectors": vectors, "namespace": ns_name, "usage": _usage(ru)}
 
 
-def _token(last_id: str) -> str:
-    return base64.urlsafe_b64encode(last_id.encode()).decode()
-
-
-def _after(token: Any) -> str:
-    if token is None or token == "":
-        return ""
-    try:
-        return base64.urlsafe_b64decode(str(token).encode()).decode()
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidArgument("Invalid pagination token") from None
-
-
-def fetch_by_metadata(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict:
+def fetch_by_metadata(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
     ns_name = _namespace_arg(body, rec)
     node = _parse_filter(body.get("filter"), required_message="Empty filter provided for fetch by metadata request")
     limit = body.get("limit", 100)
-    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= limits.MAX_FETCH_BY_METADATA_LIMIT:
-        raise InvalidArgument(f"limit must be between 1 and {limits.MAX_FETCH_BY_METADATA_LIMIT}")
-    after = _after(body.get("paginationToken"))
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= validation.MAX_FETCH_BY_METADATA_LIMIT:
+        raise InvalidArgument(f"limit must be between 1 and {validation.MAX_FETCH_BY_METADATA_LIMIT}")
+    after = pagination.after_key(body.get("paginationToken"))
     rec.params.update(has_filter=node is not None, limit=limit)
     vectors: dict[str, Any] = {}
     more = False
@@ -361,14 +359,14 @@ def fetch_by_metadata(backend: Backend, idx: Index, body: dict, rec: RequestReco
             for rid in picked[:limit]:
                 vectors[rid] = ns.record(ns.row_of[rid])
     ru = units.fetch_read_units(len(vectors))
-    _charge(backend, idx, ns_name, rec, ru=ru)
+    charge(ctx, idx, ns_name, rec, ru=ru)
     out: dict[str, Any] = {"vectors": vectors, "namespace": ns_name, "usage": _usage(ru)}
     if more:
-        out["pagination"] = {"next": _token(next(reversed(vectors)))}
+        out["pagination"] = {"next": pagination.encode(next(reversed(vectors)))}
     return out
 
 
-def list_ids(backend: Backend, idx: Index, params: dict, rec: RequestRecord) -> dict:
+def list_ids(ctx: RuleContext, idx: Index, params: dict, rec: RequestRecord) -> dict:
     ns_name = _namespace_arg({"namespace": params.get("namespace")}, rec)
     prefix = params.get("prefix") or ""
     raw_limit = params.get("limit")
@@ -376,9 +374,9 @@ def list_ids(backend: Backend, idx: Index, params: dict, rec: RequestRecord) -> 
         limit = 100 if raw_limit in (None, "") else int(raw_limit)
     except ValueError:
         raise InvalidArgument("limit must be an integer") from None
-    if not 1 <= limit <= limits.MAX_LIST_LIMIT:
-        raise InvalidArgument(f"limit must be between 1 and {limits.MAX_LIST_LIMIT}, got {limit}")
-    after = _after(params.get("paginationToken"))
+    if not 1 <= limit <= validation.MAX_LIST_LIMIT:
+        raise InvalidArgument(f"limit must be between 1 and {validation.MAX_LIST_LIMIT}, got {limit}")
+    after = pagination.after_key(params.get("paginationToken"))
     rec.params.update(limit=limit, prefix=bool(prefix))
     with idx.lock:
         ns = idx.namespace(ns_name)
@@ -396,14 +394,14 @@ def list_ids(backend: Backend, idx: Index, params: dict, rec: RequestRecord) -> 
                 break
             page.append(rid)
     ru = float(units.list_read_units())
-    _charge(backend, idx, ns_name, rec, ru=ru)
+    charge(ctx, idx, ns_name, rec, ru=ru)
     out: dict[str, Any] = {"vectors": [{"id": i} for i in page], "namespace": ns_name, "usage": _usage(ru)}
     if more:
-        out["pagination"] = {"next": _token(page[-1])}
+        out["pagination"] = {"next": pagination.encode(page[-1])}
     return out
 
 
-def describe_index_stats(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict:
+def describe_index_stats(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
     cfg = idx.config
     if body.get("filter") is not None and not cfg.is_pod:
         raise InvalidArgument("Serverless and starter indexes do not support describing index stats with metadata filtering.")
@@ -415,7 +413,7 @@ def describe_index_stats(backend: Backend, idx: Index, body: dict, rec: RequestR
             count = ns.n if node is None else int(filters.evaluate(node, ns).sum())
             namespaces[name] = {"vectorCount": count}
             total += count
-        fullness = idx.fullness()
+        fullness = pods.fullness(idx, float(ctx.options["meter_scale"])) if cfg.is_pod else 0.0
     out: dict[str, Any] = {
         "namespaces": namespaces,
         "indexFullness": fullness,
@@ -426,67 +424,3 @@ def describe_index_stats(backend: Backend, idx: Index, body: dict, rec: RequestR
     if cfg.dimension:
         out["dimension"] = cfg.dimension
     return out
-
-
-# ---------------------------------------------------------------------------------------- namespaces
-
-def _ns_description(name: str, ns: NamespaceStore) -> dict:
-    # record_count is a string-encoded int64 on the wire (protobuf JSON mapping).
-    return {"name": name, "record_count": str(ns.n)}
-
-
-def list_namespaces(backend: Backend, idx: Index, params: dict, rec: RequestRecord) -> dict:
-    prefix = params.get("prefix") or ""
-    try:
-        limit = int(params.get("limit") or 100)
-    except ValueError:
-        raise InvalidArgument("limit must be an integer") from None
-    if not 1 <= limit <= limits.MAX_LIST_LIMIT:
-        raise InvalidArgument(f"limit must be between 1 and {limits.MAX_LIST_LIMIT}, got {limit}")
-    after = _after(params.get("paginationToken"))
-    rec.params.update(limit=limit)
-    with idx.lock:
-        names = sorted(n for n in idx.namespaces if n.startswith(prefix) and n > after)
-        page = [_ns_description(n, idx.namespaces[n]) for n in names[:limit]]
-        total = sum(1 for n in idx.namespaces if n.startswith(prefix))
-    out: dict[str, Any] = {"namespaces": page, "total_count": total}
-    if len(names) > limit:
-        out["pagination"] = {"next": _token(page[-1]["name"])}
-    return out
-
-
-def describe_namespace(backend: Backend, idx: Index, name: str, rec: RequestRecord) -> dict:
-    rec.namespace = canonical_namespace(name)
-    with idx.lock:
-        ns = idx.namespace(name)
-        if ns is None:
-            if canonical_namespace(name) == DEFAULT_NAMESPACE:
-                return {"name": DEFAULT_NAMESPACE, "record_count": "0"}
-            raise NotFound(f"Namespace {name} not found")
-        return _ns_description(canonical_namespace(name), ns)
-
-
-def create_namespace(backend: Backend, idx: Index, body: dict, rec: RequestRecord) -> dict:
-    name = body.get("name")
-    if not isinstance(name, str) or not name:
-        raise InvalidArgument("name is required to create a namespace")
-    limits.check_namespace(name)
-    rec.namespace = canonical_namespace(name)
-    with idx.lock:
-        if idx.namespace(name) is not None:
-            raise AlreadyExists(f"Namespace {name} already exists")
-        backend.check_write(idx, name, [], 0)  # plan quota on namespaces
-        ns = idx.namespace(name, create=True)
-        assert ns is not None
-        return _ns_description(canonical_namespace(name), ns)
-
-
-def delete_namespace(backend: Backend, idx: Index, name: str, rec: RequestRecord) -> dict:
-    rec.namespace = canonical_namespace(name)
-    with idx.lock:
-        if idx.namespace(name) is None:
-            raise NotFound(f"Namespace {name} not found")
-        del idx.namespaces[canonical_namespace(name)]
-        idx.lsn += 1
-    _charge(backend, idx, name, rec, wu=units.delete_all_write_units())
-    return {}

@@ -8,17 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pinecone_ops.emulator.exceptions import Forbidden, QuotaExceeded
-from pinecone_ops.emulator.models import Backend, Index, canonical_namespace
+from pinecone_ops.emulator.exceptions import DataQuotaExceeded, Forbidden, QuotaExceeded
+from pinecone_ops.emulator.state import Backend, Index, canonical_namespace
 
 GB = 10**9
-
-
-class DataQuotaExceeded(QuotaExceeded):
-    """403 QUOTA_EXCEEDED on the data plane (rpcStatus code 8, RESOURCE_EXHAUSTED)."""
-
-    def data_body(self) -> dict:
-        return {"code": 8, "message": self.message, "details": []}
 
 
 @dataclass(frozen=True)
@@ -52,6 +45,8 @@ def _plan(backend: Backend) -> str:
 
 def check_create_index(backend: Backend, deployment: dict) -> None:
     """Index-count, pod and region quotas for a new index (call with ``backend.lock`` held)."""
+    if not backend.enforces_quotas:
+        return
     q = quotas(backend)
     if deployment.get("deployment_type") == "pod":
         check_pods(backend, int(deployment.get("replicas", 1)) * int(deployment.get("shards", 1)))
@@ -69,6 +64,8 @@ def check_create_index(backend: Backend, deployment: dict) -> None:
 
 def check_pods(backend: Backend, new: int) -> None:
     """Pods per project (shards × replicas over every pod index) after adding ``new`` pods."""
+    if not backend.enforces_quotas:
+        return
     limit = quotas(backend).pods
     pods = sum(int(i.config.deployment.get("replicas", 1)) * int(i.config.deployment.get("shards", 1))
                for i in backend.indexes.values() if i.config.is_pod)
@@ -78,6 +75,8 @@ def check_pods(backend: Backend, new: int) -> None:
 
 
 def check_collections(backend: Backend, count: int) -> None:
+    if not backend.enforces_quotas:
+        return
     limit = quotas(backend).collections
     if limit is not None and count >= limit:
         raise Forbidden(f"Collection exceeds quota. Maximum allowed on your account is {limit}. "
@@ -85,6 +84,8 @@ def check_collections(backend: Backend, count: int) -> None:
 
 
 def check_backups(backend: Backend, count: int) -> None:
+    if not backend.enforces_quotas:
+        return
     limit = quotas(backend).backups
     if limit == 0:
         raise Forbidden(f"Backups are not available on the {_plan(backend)} plan. Upgrade your plan to "
@@ -99,26 +100,21 @@ def storage_bytes(backend: Backend) -> float:
     # No backend.lock: this runs inside an index lock (write check), and the lock order elsewhere is
     # backend → index. Copying the dict's values is atomic enough for a quota.
     indexes = list(backend.indexes.values())
-    return sum(i.storage_bytes() for i in indexes) * float(backend.options["meter_scale"])
+    return sum(i.storage_bytes() for i in indexes) * backend.meter_scale
 
 
-def make_write_check(backend: Backend):
-    """Write check for namespaces per index and project storage (serverless indexes)."""
-
-    def check(idx: Index, namespace: str, ids: list[str], nbytes: int) -> None:
-        if idx.config.is_pod:
-            return
-        q = quotas(backend)
-        if idx.namespace(namespace) is None and canonical_namespace(namespace) not in idx.namespaces:
-            if len(idx.namespaces) >= q.namespaces_per_index:
-                raise DataQuotaExceeded(
-                    f"Request failed. You've reached the max namespaces allowed in serverless index {idx.name} "
-                    f"({q.namespaces_per_index}). To add more namespaces, upgrade your plan.")
-        if q.storage_bytes is not None and nbytes:
-            scale = float(backend.options["meter_scale"])
-            if storage_bytes(backend) + nbytes * scale > q.storage_bytes:
-                raise DataQuotaExceeded(
-                    f"Request failed. You've reached the max storage allowed for project "
-                    f"({q.storage_bytes // GB} GB). To update or upsert new data, delete records or upgrade your plan.")
-
-    return check
+def check_write(backend: Backend, idx: Index, namespace: str, nbytes: int) -> None:
+    """Namespaces per index and project storage, before a write to a serverless index."""
+    if idx.config.is_pod or not backend.enforces_quotas:
+        return
+    q = quotas(backend)
+    if idx.namespace(namespace) is None and canonical_namespace(namespace) not in idx.namespaces:
+        if len(idx.namespaces) >= q.namespaces_per_index:
+            raise DataQuotaExceeded(
+                f"Request failed. You've reached the max namespaces allowed in serverless index {idx.name} "
+                f"({q.namespaces_per_index}). To add more namespaces, upgrade your plan.")
+    if q.storage_bytes is not None and nbytes:
+        if storage_bytes(backend) + nbytes * backend.meter_scale > q.storage_bytes:
+            raise DataQuotaExceeded(
+                f"Request failed. You've reached the max storage allowed for project "
+                f"({q.storage_bytes // GB} GB). To update or upsert new data, delete records or upgrade your plan.")

@@ -1,49 +1,41 @@
 """Collections: static snapshots of a pod index (create, list, describe, delete).
 
 A new pod index created from a collection (API ≤ 2025-10, ``spec.pod.source_collection``) is how a
-pod index changes pod type or number of shards; ``control.create_index`` copies the records in.
+pod index changes pod type or number of shards; :func:`seed` gives ``indexes.create_index`` the records to copy in.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
 from typing import Any
 
-from pinecone_ops.emulator import control, plans
+from pinecone_ops.emulator.calls import LATEST
+from pinecone_ops.emulator.control import quotas
+from pinecone_ops.emulator.control.names import validate_name
 from pinecone_ops.emulator.exceptions import AlreadyExists, InvalidArgument, NotFound
-from pinecone_ops.emulator.models import Backend
-from pinecone_ops.emulator.store import NamespaceStore
-
-
-@dataclass
-class Collection:
-    name: str
-    source: str
-    environment: str
-    dimension: int | None
-    metric: str
-    vector_count: int
-    size: int
-    created_at: float
-    status: str = "Ready"
-    namespaces: dict[str, NamespaceStore] = field(default_factory=dict, repr=False)
-
-
-def registry(backend: Backend) -> dict[str, Collection]:
-    reg = getattr(backend, "collections", None)
-    if reg is None:
-        reg = backend.collections = {}  # type: ignore[attr-defined]
-    return reg
+from pinecone_ops.emulator.state import Backend, Collection
+from pinecone_ops.emulator.vectors.store import NamespaceStore
 
 
 def get(backend: Backend, name: Any) -> Collection:
-    col = registry(backend).get(name) if isinstance(name, str) else None
+    col = backend.collections.get(name) if isinstance(name, str) else None
     if col is None:
         raise NotFound(f"Collection {name} not found.")
     return col
 
 
-def create(backend: Backend, name: Any, source: Any) -> Collection:
-    control.validate_name(name)
+def seed(backend: Backend, name: Any, dimension: Any, version: str) -> dict[str, NamespaceStore]:
+    """The records a new pod index created from collection ``name`` starts with (API ≤ 2025-10)."""
+    if version >= LATEST:
+        raise InvalidArgument("Creating an index from collection or backup is not yet supported")
+    col = get(backend, name)
+    if col.dimension != dimension:
+        raise InvalidArgument(f"Index dimension {dimension} does not match the dimension of collection "
+                              f"{col.name} ({col.dimension})")
+    return copy.deepcopy(col.namespaces)
+
+
+def create(backend: Backend, name: Any, source: Any, *, now: float | None = None) -> Collection:
+    validate_name(name)
     if not isinstance(source, str) or not source:
         raise InvalidArgument("source must name the pod-based index to snapshot")
     idx = backend.get_index(source)
@@ -53,15 +45,15 @@ def create(backend: Backend, name: Any, source: Any) -> Collection:
         raise InvalidArgument(f"Index {source} is serverless: collections can only be created from pod-based "
                               "indexes. Use a backup (create_backup) for serverless indexes.")
     with backend.lock:
-        reg = registry(backend)
+        reg = backend.collections
         if name in reg:
             raise AlreadyExists("Resource already exists.")
-        plans.check_collections(backend, len(reg))
-        nss = control.copy_namespaces(idx)
+        quotas.check_collections(backend, len(reg))
+        nss = idx.copy_namespaces()
         col = Collection(name=name, source=source, environment=idx.config.deployment["environment"],
                          dimension=idx.config.dimension, metric=idx.config.metric,
                          vector_count=sum(ns.n for ns in nss.values()),
-                         size=sum(ns.total_bytes for ns in nss.values()), created_at=backend.clock(),
+                         size=sum(ns.total_bytes for ns in nss.values()), created_at=backend.clock() if now is None else now,
                          namespaces=nss)
         reg[name] = col
     return col
@@ -69,11 +61,11 @@ def create(backend: Backend, name: Any, source: Any) -> Collection:
 
 def list_all(backend: Backend) -> list[Collection]:
     with backend.lock:
-        return [c for _, c in sorted(registry(backend).items())]
+        return [c for _, c in sorted(backend.collections.items())]
 
 
 def delete(backend: Backend, name: str) -> Collection:
     with backend.lock:
         col = get(backend, name)
-        del registry(backend)[name]
+        del backend.collections[name]
     return col

@@ -1,0 +1,91 @@
+"""Starlette ⇄ the request pipeline: a request becomes a :class:`~pinecone_ops.emulator.calls.Call`,
+an :class:`~pinecone_ops.emulator.pipeline.Outcome` becomes Pinecone's response bytes.
+
+Error bodies follow the plane (reference/pinecone-api.md §1.4): control plane
+``{"error": {"code", "message"}, "status"}``, data plane ``{"code", "message", "details"}``
+(rpcStatus), admin ``{"error": message}``; 401 is ``text/plain`` everywhere.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pinecone_ops.emulator import pipeline
+from pinecone_ops.emulator.calls import Call, api_version
+from pinecone_ops.emulator.exceptions import InvalidArgument, NotFound, PineconeError
+from pinecone_ops.emulator.metering import RequestRecord, key_hash
+from pinecone_ops.emulator.state import Backend
+
+_DUMP_OPTS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(body, option=_DUMP_OPTS), status_code=status,
+                    media_type="application/json", headers=headers)
+
+
+def error_response(exc: PineconeError, plane: str, headers: dict[str, str]) -> Response:
+    headers = {**headers, **exc.headers}
+    if exc.status == 401:
+        return Response(exc.message, status_code=401, media_type="text/plain", headers=headers)
+    if plane == "admin":
+        body: Any = {"error": exc.message}
+    elif plane == "control":
+        body = exc.control_body()
+    else:
+        body = exc.data_body()
+    return json_response(body, exc.status, headers)
+
+
+def render(outcome: pipeline.Outcome) -> Response:
+    if outcome.error is not None:
+        return error_response(outcome.error, outcome.plane, outcome.headers)
+    result = outcome.result
+    assert result is not None
+    if result.body is None:
+        return Response(status_code=result.status, headers=outcome.headers)
+    return json_response(result.body, result.status, outcome.headers)
+
+
+async def to_call(request: Request, operation: str, backend: Backend) -> Call:
+    """Everything the pipeline needs of a request, read once."""
+    headers = request.headers
+    api_key = headers.get("api-key")
+    qp = request.query_params
+    call = Call(operation=operation, method=request.method, path=dict(request.path_params),
+                query={k: qp.getlist(k) for k in qp.keys()}, raw=await request.body(), api_key=api_key,
+                api_version=api_version(headers.get("x-pinecone-api-version")), now=backend.clock(),
+                request_id=uuid.uuid4().hex)
+    call.record = RequestRecord(operation=operation, api_key=key_hash(api_key), time=call.now,
+                                api_version=headers.get("x-pinecone-api-version"), request_id=call.request_id)
+    return call
+
+
+def endpoint(backend: Backend, operation: str) -> Endpoint:
+    """The Starlette endpoint of one catalogue operation."""
+
+    async def run(request: Request) -> Response:
+        return render(pipeline.handle(backend, await to_call(request, operation, backend)))
+
+    return run
+
+
+def route(backend: Backend, path: str, method: str, operation: str) -> Route:
+    return Route(path, endpoint(backend, operation), methods=[method])
+
+
+async def unrouted(request: Request, exc: Exception) -> Response:
+    """Unknown paths and methods answer in Pinecone's error shape, not Starlette's plain text."""
+    status = getattr(exc, "status_code", 404)
+    path = request.url.path
+    err = (NotFound if status == 404 else InvalidArgument)(f"{request.method} {path} is not a Pinecone API route")
+    err.status = status
+    plane = "vectors" if path.startswith("/index/") else "control"
+    return error_response(err, plane, {"x-pinecone-request-id": uuid.uuid4().hex})

@@ -1,0 +1,78 @@
+"""The vector data plane's operations (under an index's host): each picks the index a call is
+about — the lagging replica a read is served from under consistency lag — and applies its rule."""
+from __future__ import annotations
+
+from typing import Any
+
+from pinecone_ops.emulator.calls import Call, Operation, OnIndex, Result
+from pinecone_ops.emulator.exceptions import NotFound, Unimplemented
+from pinecone_ops.emulator.state import Backend, Index, RuleContext
+from pinecone_ops.emulator.vectors import namespaces, records
+
+
+def target(backend: Backend, call: Call) -> Index:
+    """The index a data-plane call addresses (404 when there is none)."""
+    name = call.path["index_name"]
+    idx = backend.get_index(name)
+    if idx is None:
+        raise NotFound(f"Index {name} not found")
+    return idx
+
+
+def _on_body(rule: Any) -> OnIndex:
+    def apply(ctx: RuleContext, idx: Index, call: Call) -> Any:
+        return rule(ctx, idx, call.object(), call.record)
+    return apply
+
+
+def _on_args(rule: Any) -> OnIndex:
+    def apply(ctx: RuleContext, idx: Index, call: Call) -> Any:
+        return rule(ctx, idx, call.args(), call.record)
+    return apply
+
+
+def _on_path_namespace(rule: Any) -> OnIndex:
+    def apply(ctx: RuleContext, idx: Index, call: Call) -> Any:
+        return rule(ctx, idx, call.path["namespace"], call.record)
+    return apply
+
+
+def _fetch(ctx: RuleContext, idx: Index, call: Call) -> Any:
+    return records.fetch(ctx, idx, call.query.get("ids", []), call.arg("namespace"), call.record)
+
+
+def _unsupported(ctx: RuleContext, idx: Index | None, call: Call) -> Any:
+    raise Unimplemented(f"{call.method} {call.path.get('rest', '')} is not supported by the local Pinecone")
+
+
+def _op(name: str, on_index: OnIndex, *, write: bool = False) -> Operation:
+    def run(backend: Backend, call: Call) -> Result:
+        idx = call.view or target(backend, call)
+        return Result(on_index(backend, idx, call))
+
+    return Operation(name=name, plane="vectors", write=write, journaled=write, run=run, on_index=on_index)
+
+
+def _unsupported_op() -> Operation:
+    def run(backend: Backend, call: Call) -> Result:
+        return Result(_unsupported(backend, None, call))
+
+    return Operation(name="unsupported", plane="vectors", write=False, journaled=False, run=run)
+
+
+#: name → operation (the names are the SDK's, as the request log shows them).
+OPERATIONS: dict[str, Operation] = {op.name: op for op in (
+    _op("upsert", _on_body(records.upsert), write=True),
+    _op("query", _on_body(records.query)),
+    _op("fetch", _fetch),
+    _op("fetch_by_metadata", _on_body(records.fetch_by_metadata)),
+    _op("update", _on_body(records.update), write=True),
+    _op("delete", _on_body(records.delete), write=True),
+    _op("list", _on_args(records.list_ids)),
+    _op("describe_index_stats", _on_body(records.describe_index_stats)),
+    _op("list_namespaces", _on_args(namespaces.list_namespaces)),
+    _op("create_namespace", _on_body(namespaces.create_namespace), write=True),
+    _op("describe_namespace", _on_path_namespace(namespaces.describe_namespace)),
+    _op("delete_namespace", _on_path_namespace(namespaces.delete_namespace), write=True),
+    _unsupported_op(),
+)}
