@@ -127,7 +127,8 @@ def main() -> int:
         idx = pc.Index(host=pc.describe_index("bench").host)
 
         # ---- HTTP round trip through the SDK on a tiny index (delayed-ACK stalls would show here)
-        pc.create_index(name="tiny", dimension=dim, metric="cosine", spec=ServerlessSpec(cloud="aws", region="us-east-1"))
+        pc.create_index(name="tiny", dimension=dim, metric="cosine",
+                        spec=ServerlessSpec(cloud="aws", region="us-east-1"))
         tiny = pc.Index(host=pc.describe_index("tiny").host)
         tiny.upsert(vectors=[(f"t{i}", data[i].tolist()) for i in range(10)])
         small_q = queries[0].tolist()
@@ -165,9 +166,9 @@ def main() -> int:
         # ---- the same request bodies in process: the JSON decoding floor (orjson → numpy) and the
         # emulator's own code without HTTP (decode + validate + store), interleaved batch by batch
         from pinecone_ops.emulator.control import indexes
-from pinecone_ops.emulator.vectors import records
         from pinecone_ops.emulator.metering import RequestRecord
         from pinecone_ops.emulator.state import Backend
+        from pinecone_ops.emulator.vectors import records
 
         local = Backend()
         lidx = indexes.create_index(local, name="inproc", dimension=dim, metric="cosine", vector_type="dense",
@@ -213,7 +214,7 @@ from pinecone_ops.emulator.vectors import records
 
         # exactness: the emulator's top-k equals brute force
         agree = 0
-        for q, got in zip(queries[:20], plain_ids[:20]):
+        for q, got in zip(queries[:20], plain_ids[:20], strict=True):
             s = data @ q
             want = [f"v{i}" for i in np.argsort(-s)[:top_k]]
             agree += got == want

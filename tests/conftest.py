@@ -13,13 +13,15 @@
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
-from pinecone_ops.connection import Admin, admin as admin_client
-from pinecone_ops.emulator.state import DEFAULT_OPTIONS
+from pinecone_ops.connection import Admin
+from pinecone_ops.connection import admin as admin_client
 from pinecone_ops.emulator.server import LocalPinecone
+from pinecone_ops.emulator.state import DEFAULT_OPTIONS
 
 API_KEY = "pclocal"
 

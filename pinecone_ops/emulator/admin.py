@@ -15,7 +15,8 @@ def requests(backend: Backend, call: Call) -> Result:
     try:
         since = int(call.arg("since") or 0)
     except ValueError:
-        raise InvalidArgument("since must be an integer sequence number (the 'seq' of the last entry you saw)") from None
+        raise InvalidArgument(
+            "since must be an integer sequence number (the 'seq' of the last entry you saw)") from None
     index = call.arg("index") or None
     return Result({"requests": backend.log.entries(index=index, since=since), "last_seq": backend.log.last_seq})
 

@@ -7,8 +7,9 @@ the request pipeline, the operations, the journal that replays them — sees onl
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import orjson
 
@@ -111,8 +112,8 @@ class Call:
 
     @classmethod
     def from_journal(cls, entry: dict[str, Any]) -> Call:
-        return cls(operation=entry["op"], method=entry["method"], path=entry["path"], query=entry["query"], raw=entry["raw"],
-                   api_version=entry["version"], now=entry["now"], request_id=entry["request_id"])
+        return cls(operation=entry["op"], method=entry["method"], path=entry["path"], query=entry["query"],
+                   raw=entry["raw"], api_version=entry["version"], now=entry["now"], request_id=entry["request_id"])
 
 
 @dataclass

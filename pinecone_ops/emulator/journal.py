@@ -19,6 +19,7 @@ log, and read units metered since the last snapshot (write units are re-metered 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import struct
@@ -149,7 +150,7 @@ class FileJournal:
         finally:
             b.replaying = False
         self.seq = max([snap_seq] + [r["seq"] for r in records])
-        self.file = open(journal, "ab")
+        self.file = open(journal, "ab")  # noqa: SIM115 - stays open for the server's lifetime (close())
         if self.file.tell() > valid:  # drop a torn tail so new records follow whole ones
             self.file.truncate(valid)
             self.file.seek(valid)
@@ -172,10 +173,8 @@ def record(backend: Backend, op: Operation, call: Call, result: Result) -> None:
 def replay(backend: Backend, entry: dict) -> None:
     """Repeat one journaled call through its catalogue entry (it succeeded when it was made)."""
     call = Call.from_journal(entry)
-    try:
+    with contextlib.suppress(PineconeError):
         catalogue.get(call.operation).run(backend, call)
-    except PineconeError:
-        pass
 
 
 def open_journal(backend: Backend) -> FileJournal:

@@ -72,7 +72,7 @@ class LocalPinecone:
         self.backend.base_url = _advertised(self.host, self.port)
         return sock
 
-    def start(self, timeout: float = 10.0) -> "LocalPinecone":
+    def start(self, timeout: float = 10.0) -> LocalPinecone:
         """Serve in a daemon thread; returns once the server accepts connections."""
         if self._thread is not None:
             return self
@@ -116,7 +116,7 @@ class LocalPinecone:
             self.stop()
             signal.signal(signal.SIGTERM, previous)
 
-    def __enter__(self) -> "LocalPinecone":
+    def __enter__(self) -> LocalPinecone:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

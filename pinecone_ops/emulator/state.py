@@ -11,8 +11,9 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from pinecone_ops.emulator.metering import Ledger, RequestLog
 from pinecone_ops.emulator.options import CONTROL_OPTIONS, FAULT_OPTIONS, normalize_fault, normalize_options

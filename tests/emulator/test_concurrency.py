@@ -15,7 +15,8 @@ for start in range(0, 150, 25):
     idx.upsert(namespace="p", vectors=[
         {"id": f"shared{i}", "values": [float(writer), float(i)] + [1.0] * 6, "metadata": {"writer": writer, "i": i}}
         for i in range(start, start + 25)] + [
-        {"id": f"own{writer}-{i}", "values": [float(writer), float(i)] + [1.0] * 6, "metadata": {"writer": writer, "i": i}}
+        {"id": f"own{writer}-{i}", "values": [float(writer), float(i)] + [1.0] * 6,
+         "metadata": {"writer": writer, "i": i}}
         for i in range(start, start + 25)])
 print("ok")
 """
@@ -46,7 +47,7 @@ def test_threads_write_and_read_concurrently(make_index):
                     {"id": key, "values": [float(w), float(i)] + [1.0] * 6, "metadata": {"writer": w, "i": i}}
                     for i in range(start, start + 20) for key in (f"shared{i}", f"own{w}-{i}")])
                 idx.delete(ids=[f"own{w}-{start}"], namespace="t")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     def read() -> None:
@@ -55,7 +56,7 @@ def test_threads_write_and_read_concurrently(make_index):
                 res = idx.query(vector=[1.0] * DIM, top_k=5, namespace="t", include_metadata=True,
                                 filter={"i": {"$lt": 50}})
                 assert all(m.metadata["i"] < 50 for m in res.matches)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)] + \

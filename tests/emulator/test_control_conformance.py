@@ -18,7 +18,8 @@ def test_control_plane_conforms(server, pc, version):
           "spec": {"serverless": {"cloud": "aws", "region": "us-east-1"}}}
     check(version, "control", "/indexes", "post", c.post("/indexes", json=sl)) if version == "2025-10" \
         else check(version, "control", "/indexes", "post", c.post("/indexes", json={
-            "name": "sl", "schema": {"fields": {"_values": {"type": "dense_vector", "dimension": 4, "metric": "cosine"}}},
+            "name": "sl",
+            "schema": {"fields": {"_values": {"type": "dense_vector", "dimension": 4, "metric": "cosine"}}},
             "deployment": {"deployment_type": "managed", "cloud": "aws", "region": "us-east-1"}, "tags": {"a": "b"}}))
     assert legacy.post("/indexes", json={"name": "pod", "dimension": 4, "metric": "cosine", "spec": {
         "pod": {"environment": "us-east-1-aws", "pod_type": "p1.x1"}}}).status_code == 201

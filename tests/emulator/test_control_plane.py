@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from pinecone import ServerlessSpec
-from pinecone import ApiError, ConflictError, ForbiddenError, NotFoundError
+from pinecone import ConflictError, ForbiddenError, NotFoundError, ServerlessSpec
 
 
 def test_create_describe_list_delete(pc):
@@ -85,7 +84,8 @@ def test_missing_api_key_is_401_text(server, pc):
                                          ("dimension", 20_001), ("dimension", 0), ("metric", "manhattan")])
 def test_create_rejects_bad_settings_server_side(server, pc, field, value):
     """The SDK checks some of these itself; the server must too (curl, other SDKs)."""
-    body = {"name": "ok", "schema": {"fields": {"_values": {"type": "dense_vector", "dimension": 4, "metric": "cosine"}}},
+    body = {"name": "ok",
+            "schema": {"fields": {"_values": {"type": "dense_vector", "dimension": 4, "metric": "cosine"}}},
             "deployment": {"deployment_type": "managed", "cloud": "aws", "region": "us-east-1"}}
     if field == "name":
         body["name"] = value

@@ -5,7 +5,8 @@ from importlib.metadata import version
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pinecone_ops.pricing.pods import pod_capacity
 
@@ -128,7 +129,8 @@ def test_deletion_protection(pc, make_index):
 def test_serverless_regions(pc):
     from pinecone import NotFoundError, ServerlessSpec
 
-    pc.create_index(name="gcp", dimension=3, metric="euclidean", spec=ServerlessSpec(cloud="gcp", region="europe-west4"))
+    pc.create_index(name="gcp", dimension=3, metric="euclidean",
+                    spec=ServerlessSpec(cloud="gcp", region="europe-west4"))
     assert pc.describe_index("gcp").deployment.region == "europe-west4"
     with pytest.raises(NotFoundError) as err:
         pc.create_index(name="nowhere", dimension=3, spec=ServerlessSpec(cloud="aws", region="us-west1"))
@@ -203,7 +205,8 @@ def test_configure_agrees_with_the_sizing_model(server, pc, admin, changes):
     """Every configure is accepted exactly when the kit's pod_change model says Pinecone allows it."""
     from pinecone import ApiError
 
-    from pinecone_ops.pricing.pods import PodSpec as Plan, pod_change
+    from pinecone_ops.pricing.pods import PodSpec as Plan
+    from pinecone_ops.pricing.pods import pod_change
 
     admin.reset()
     make_pod(server, "prop", pod_type="p1.x1")

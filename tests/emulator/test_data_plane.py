@@ -209,10 +209,9 @@ def test_async_client_talks_to_the_same_server(make_index):
     idx.upsert(vectors=[("a", [1, 0]), ("b", [0, 1])])
 
     async def main():
-        async with PineconeAsyncio(api_key="pclocal") as pc:
-            async with pc.IndexAsyncio(host=idx.host) as aidx:
-                await aidx.upsert(vectors=[("c", [1, 1])])
-                return await aidx.query(vector=[1, 0.1], top_k=1)
+        async with PineconeAsyncio(api_key="pclocal") as pc, pc.IndexAsyncio(host=idx.host) as aidx:
+            await aidx.upsert(vectors=[("c", [1, 1])])
+            return await aidx.query(vector=[1, 0.1], top_k=1)
 
     assert asyncio.run(main()).matches[0].id == "a"
     assert idx.describe_index_stats().total_vector_count == 3

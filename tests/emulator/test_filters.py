@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pinecone_ops.emulator.vectors import filters
 from pinecone_ops.emulator.exceptions import InvalidArgument
+from pinecone_ops.emulator.vectors import filters
 from pinecone_ops.emulator.vectors.store import NamespaceStore
 
 FIELDS = ["genre", "year", "flag", "tags"]
@@ -18,7 +18,8 @@ scalar = st.one_of(st.sampled_from(WORDS), st.integers(0, 4), st.sampled_from([0
 value = st.one_of(scalar, st.lists(st.sampled_from(WORDS), max_size=3, unique=True))
 metadata = st.dictionaries(st.sampled_from(FIELDS), value, max_size=4)
 
-filter_scalar = st.one_of(st.sampled_from(WORDS + ["zz"]), st.integers(0, 5), st.sampled_from([0.5, 2.5]), st.booleans())
+filter_scalar = st.one_of(st.sampled_from(WORDS + ["zz"]), st.integers(0, 5), st.sampled_from([0.5, 2.5]),
+                          st.booleans())
 in_list = st.lists(st.one_of(st.sampled_from(WORDS + ["zz"]), st.integers(0, 5)), max_size=4)
 
 

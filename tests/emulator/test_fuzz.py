@@ -75,6 +75,45 @@ def test_fuzz_every_endpoint(target):
     unserved_5xx = 0
     skipped: set[str] = set()
     http = httpx.Client(timeout=30)
+
+    def fuzz(op, label: str, unserved: bool, base: str, plane: str) -> None:
+        """Both generation modes against one operation (a scope of its own: run binds these, not the loop's)."""
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            @given(case=op.as_strategy(generation_mode=mode))
+            @settings(max_examples=2 if unserved else EXAMPLES, deadline=None, database=None, derandomize=True,
+                      suppress_health_check=list(HealthCheck))
+            def run(case) -> None:
+                nonlocal unserved_5xx
+                headers = {k: str(v) for k, v in (case.headers or {}).items()}
+                headers["Api-Key"] = "k"  # reach the API; 401s are tested elsewhere
+                kwargs: dict = {"params": case.query or None, "headers": headers}
+                body = case.body
+                if type(body).__name__ != "NotSet":
+                    if isinstance(body, (bytes, str)):
+                        kwargs["content"] = body if isinstance(body, bytes) else body.encode("utf-8", "replace")
+                    else:
+                        kwargs["json"] = body
+                try:
+                    resp = http.request(case.method, base + case.formatted_path, **kwargs)
+                except (httpx.InvalidURL, UnicodeEncodeError, ValueError):
+                    return  # not sendable as HTTP at all
+                tried[label] += 1
+                statuses[resp.status_code] += 1
+                if resp.status_code >= 500:
+                    if unserved and resp.status_code == 501:
+                        unserved_5xx += 1
+                    else:
+                        problems.append(f"{label}: {resp.status_code} {resp.text[:160]}")
+                elif resp.status_code >= 400:
+                    problem = _shape_problem(resp, plane)
+                    if problem:
+                        problems.append(f"{label}: {problem}")
+
+            try:
+                run()
+            except SerializationNotPossible:
+                skipped.add(label)  # e.g. NDJSON record upserts: no serializer to generate them
+
     for version, path in _specs():
         schema = schemathesis.openapi.from_path(str(path))
         plane = "data" if "db_data" in path.name else "control"
@@ -83,41 +122,7 @@ def test_fuzz_every_endpoint(target):
             op = result.ok()
             label = f"{version} {op.method.upper()} {op.path}"
             unserved = plane == "data" and any(p in op.path for p in NOT_SERVED)
-            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                @given(case=op.as_strategy(generation_mode=mode))
-                @settings(max_examples=2 if unserved else EXAMPLES, deadline=None, database=None, derandomize=True,
-                          suppress_health_check=list(HealthCheck))
-                def run(case) -> None:
-                    nonlocal unserved_5xx
-                    headers = {k: str(v) for k, v in (case.headers or {}).items()}
-                    headers["Api-Key"] = "k"  # reach the API; 401s are tested elsewhere
-                    kwargs: dict = {"params": case.query or None, "headers": headers}
-                    body = case.body
-                    if type(body).__name__ != "NotSet":
-                        if isinstance(body, (bytes, str)):
-                            kwargs["content"] = body if isinstance(body, bytes) else body.encode("utf-8", "replace")
-                        else:
-                            kwargs["json"] = body
-                    try:
-                        resp = http.request(case.method, base + case.formatted_path, **kwargs)
-                    except (httpx.InvalidURL, UnicodeEncodeError, ValueError):
-                        return  # not sendable as HTTP at all
-                    tried[label] += 1
-                    statuses[resp.status_code] += 1
-                    if resp.status_code >= 500:
-                        if unserved and resp.status_code == 501:
-                            unserved_5xx += 1
-                        else:
-                            problems.append(f"{label}: {resp.status_code} {resp.text[:160]}")
-                    elif resp.status_code >= 400:
-                        problem = _shape_problem(resp, plane)
-                        if problem:
-                            problems.append(f"{label}: {problem}")
-
-                try:
-                    run()
-                except SerializationNotPossible:
-                    skipped.add(label)  # e.g. NDJSON record upserts: no serializer to generate them
+            fuzz(op, label, unserved, base, plane)
     http.close()
     total = sum(tried.values())
     print(f"\nfuzz: {total} requests over {len(tried)} operations; statuses {dict(sorted(statuses.items()))}; "

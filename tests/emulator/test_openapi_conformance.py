@@ -6,7 +6,7 @@ jsonschema, following ``$ref``s into the spec document.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ def _jsonschema(node: Any) -> Any:
     return node
 
 
-@lru_cache(maxsize=None)
+@cache
 def _spec(version: str, plane: str) -> tuple[dict, Registry]:
     text = (SPECS / version / f"db_{plane}_{version}.oas.yaml").read_text()
     doc = _jsonschema(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
@@ -74,17 +74,22 @@ def test_data_plane_responses_conform(make_index, version):
     idx = make_index("conf", dimension=2, metric="dotproduct")
     h = _headers(version)
     c = httpx.Client(base_url=idx.host, headers=h)
-    vec = {"id": "a", "values": [1, 2], "sparseValues": {"indices": [1], "values": [0.5]}, "metadata": {"g": "x", "n": 2}}
-    check(version, "data", "/vectors/upsert", "post", c.post("/vectors/upsert", json={"vectors": [vec], "namespace": "ns"}))
+    vec = {"id": "a", "values": [1, 2], "sparseValues": {"indices": [1], "values": [0.5]},
+           "metadata": {"g": "x", "n": 2}}
+    check(version, "data", "/vectors/upsert", "post",
+          c.post("/vectors/upsert", json={"vectors": [vec], "namespace": "ns"}))
     check(version, "data", "/query", "post", c.post("/query", json={
         "topK": 2, "vector": [1, 1], "sparseVector": {"indices": [1], "values": [1.0]}, "namespace": "ns",
         "includeValues": True, "includeMetadata": True, "filter": {"g": "x"}}))
-    check(version, "data", "/vectors/fetch", "get", c.get("/vectors/fetch", params={"ids": ["a", "b"], "namespace": "ns"}))
+    check(version, "data", "/vectors/fetch", "get",
+          c.get("/vectors/fetch", params={"ids": ["a", "b"], "namespace": "ns"}))
     check(version, "data", "/vectors/fetch_by_metadata", "post",
           c.post("/vectors/fetch_by_metadata", json={"filter": {"n": {"$gt": 1}}, "namespace": "ns", "limit": 5}))
     check(version, "data", "/vectors/update", "post",
-          c.post("/vectors/update", json={"filter": {"g": "x"}, "setMetadata": {"k": "v"}, "dryRun": True, "namespace": "ns"}))
-    check(version, "data", "/vectors/update", "post", c.post("/vectors/update", json={"id": "a", "values": [2, 2], "namespace": "ns"}))
+          c.post("/vectors/update",
+                 json={"filter": {"g": "x"}, "setMetadata": {"k": "v"}, "dryRun": True, "namespace": "ns"}))
+    check(version, "data", "/vectors/update", "post",
+          c.post("/vectors/update", json={"id": "a", "values": [2, 2], "namespace": "ns"}))
     check(version, "data", "/vectors/list", "get", c.get("/vectors/list", params={"namespace": "ns", "limit": 1}))
     check(version, "data", "/describe_index_stats", "post", c.post("/describe_index_stats", json={}))
     check(version, "data", "/namespaces", "get", c.get("/namespaces"))
@@ -105,10 +110,12 @@ def test_data_plane_responses_conform(make_index, version):
 def test_control_plane_responses_conform(server, pc, version):
     c = httpx.Client(base_url=server.url, headers=_headers(version))
     if version == "2026-07":
-        body = {"name": "ctl", "schema": {"fields": {"_values": {"type": "dense_vector", "dimension": 3, "metric": "cosine"}}},
+        body = {"name": "ctl",
+                "schema": {"fields": {"_values": {"type": "dense_vector", "dimension": 3, "metric": "cosine"}}},
                 "deployment": {"deployment_type": "managed", "cloud": "aws", "region": "us-east-1"}, "tags": {"a": "b"}}
     else:
-        body = {"name": "ctl", "dimension": 3, "metric": "cosine", "spec": {"serverless": {"cloud": "aws", "region": "us-east-1"}}}
+        body = {"name": "ctl", "dimension": 3, "metric": "cosine",
+                "spec": {"serverless": {"cloud": "aws", "region": "us-east-1"}}}
     created = c.post("/indexes", json=body)
     assert created.status_code == 201
     check(version, "control", "/indexes", "post", created)

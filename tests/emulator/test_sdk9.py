@@ -43,7 +43,8 @@ def test_pod_index_lifecycle(pc):
 def test_collection_to_new_pod_type(pc):
     from pinecone import PodSpec
 
-    pc.create_index(name="old", dimension=4, metric="cosine", spec=PodSpec(environment="us-east-1-aws", pod_type="p1.x1"))
+    pc.create_index(name="old", dimension=4, metric="cosine",
+                    spec=PodSpec(environment="us-east-1-aws", pod_type="p1.x1"))
     pc.Index(name="old").upsert(vectors=[(f"v{i}", [1.0, i, 0, 0]) for i in range(12)])
     pc.create_collection(name="snap", source="old")
     assert pc.describe_collection("snap").vector_count == 12

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pinecone_ops.emulator.control import indexes
-from pinecone_ops.emulator.vectors import records
 from pinecone_ops.emulator.metering import RequestRecord
 from pinecone_ops.emulator.state import Backend
+from pinecone_ops.emulator.vectors import records
 
 
 def _index(metric: str, dim: int):

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from pinecone_ops.emulator.control import indexes
-from pinecone_ops.emulator.vectors import filters, records
 from pinecone_ops.emulator.metering import RequestRecord
 from pinecone_ops.emulator.state import Backend
+from pinecone_ops.emulator.vectors import filters, records
 from pinecone_ops.pricing import units
 
 IDS = [f"id{i}" for i in range(12)]
@@ -21,7 +21,8 @@ metadata = st.dictionaries(st.sampled_from(["f", "g", "h"]), md_value, max_size=
 vector = st.lists(st.integers(1, 5).map(float), min_size=DIM, max_size=DIM)
 simple_filter = st.one_of(
     st.builds(lambda k, v: {k: v}, st.sampled_from(["f", "g", "h"]), st.sampled_from(["a", "b", 1.0, True])),
-    st.builds(lambda k, vs: {k: {"$in": vs}}, st.sampled_from(["f", "g"]), st.lists(st.sampled_from(["a", "c", 2.0]), max_size=2)),
+    st.builds(lambda k, vs: {k: {"$in": vs}}, st.sampled_from(["f", "g"]),
+              st.lists(st.sampled_from(["a", "c", 2.0]), max_size=2)),
     st.builds(lambda k: {k: {"$exists": True}}, st.sampled_from(["f", "g", "h"])),
     st.builds(lambda k, v: {k: {"$ne": v}}, st.sampled_from(["f", "g"]), st.sampled_from(["a", 0.0])),
 )

@@ -53,7 +53,8 @@ def create(backend: Backend, name: Any, source: Any, *, now: float | None = None
         col = Collection(name=name, source=source, environment=idx.config.deployment["environment"],
                          dimension=idx.config.dimension, metric=idx.config.metric,
                          vector_count=sum(ns.n for ns in nss.values()),
-                         size=sum(ns.total_bytes for ns in nss.values()), created_at=backend.clock() if now is None else now,
+                         size=sum(ns.total_bytes for ns in nss.values()),
+                         created_at=backend.clock() if now is None else now,
                          namespaces=nss)
         reg[name] = col
     return col

@@ -108,13 +108,13 @@ def check_write(backend: Backend, idx: Index, namespace: str, nbytes: int) -> No
     if idx.config.is_pod or not backend.enforces_quotas:
         return
     q = quotas(backend)
-    if idx.namespace(namespace) is None and canonical_namespace(namespace) not in idx.namespaces:
-        if len(idx.namespaces) >= q.namespaces_per_index:
-            raise DataQuotaExceeded(
-                f"Request failed. You've reached the max namespaces allowed in serverless index {idx.name} "
-                f"({q.namespaces_per_index}). To add more namespaces, upgrade your plan.")
-    if q.storage_bytes is not None and nbytes:
-        if storage_bytes(backend) + nbytes * backend.meter_scale > q.storage_bytes:
-            raise DataQuotaExceeded(
-                f"Request failed. You've reached the max storage allowed for project "
-                f"({q.storage_bytes // GB} GB). To update or upsert new data, delete records or upgrade your plan.")
+    new_namespace = idx.namespace(namespace) is None and canonical_namespace(namespace) not in idx.namespaces
+    if new_namespace and len(idx.namespaces) >= q.namespaces_per_index:
+        raise DataQuotaExceeded(
+            f"Request failed. You've reached the max namespaces allowed in serverless index {idx.name} "
+            f"({q.namespaces_per_index}). To add more namespaces, upgrade your plan.")
+    limit = q.storage_bytes
+    if limit is not None and nbytes and storage_bytes(backend) + nbytes * backend.meter_scale > limit:
+        raise DataQuotaExceeded(
+            f"Request failed. You've reached the max storage allowed for project "
+            f"({limit // GB} GB). To update or upsert new data, delete records or upgrade your plan.")

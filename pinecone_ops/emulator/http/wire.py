@@ -60,7 +60,7 @@ async def to_call(request: Request, operation: str, backend: Backend) -> Call:
     api_key = headers.get("api-key")
     qp = request.query_params
     call = Call(operation=operation, method=request.method, path=dict(request.path_params),
-                query={k: qp.getlist(k) for k in qp.keys()}, raw=await request.body(), api_key=api_key,
+                query={k: qp.getlist(k) for k in qp}, raw=await request.body(), api_key=api_key,
                 api_version=api_version(headers.get("x-pinecone-api-version")), now=backend.clock(),
                 request_id=uuid.uuid4().hex)
     call.record = RequestRecord(operation=operation, api_key=key_hash(api_key), time=call.now,

@@ -18,7 +18,8 @@ independent evaluator over one metadata dict, used by property tests as the orac
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Protocol, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 

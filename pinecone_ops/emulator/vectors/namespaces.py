@@ -12,6 +12,7 @@ from pinecone_ops.emulator.vectors.records import charge, check_write
 from pinecone_ops.emulator.vectors.store import NamespaceStore
 from pinecone_ops.pricing import units
 
+
 def _ns_description(name: str, ns: NamespaceStore) -> dict:
     # record_count is a string-encoded int64 on the wire (protobuf JSON mapping).
     return {"name": name, "record_count": str(ns.n)}

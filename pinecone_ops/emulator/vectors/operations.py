@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pinecone_ops.emulator.calls import Call, Operation, OnIndex, Result
+from pinecone_ops.emulator.calls import Call, OnIndex, Operation, Result
 from pinecone_ops.emulator.exceptions import NotFound, Unimplemented
 from pinecone_ops.emulator.state import Backend, Index, RuleContext
 from pinecone_ops.emulator.vectors import namespaces, records

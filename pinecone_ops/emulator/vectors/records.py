@@ -1,7 +1,8 @@
 """Vector data-plane operations on one index: upsert, update, delete, query, fetch, list, stats.
 
-Each function takes the rule context (the backend, or a replica's shadow), the index, the decoded camelCase request and a
-:class:`RequestRecord` it fills in (namespace, parameters, RU/WU), and returns the response dict.
+Each function takes the rule context (the backend, or a replica's shadow), the index, the decoded
+camelCase request and a :class:`RequestRecord` it fills in (namespace, parameters, RU/WU), and
+returns the response dict.
 Response floats are numpy float32 values so the wire shows what Pinecone stores (``0.1``, not
 ``0.10000000149011612``).
 """
@@ -18,8 +19,7 @@ from pinecone_ops.emulator.control import pods, quotas
 from pinecone_ops.emulator.exceptions import InvalidArgument, NotFound
 from pinecone_ops.emulator.metering import RequestRecord
 from pinecone_ops.emulator.state import DEFAULT_NAMESPACE, Backend, Index, RuleContext, canonical_namespace
-from pinecone_ops.emulator.vectors import filters
-from pinecone_ops.emulator.vectors import validation
+from pinecone_ops.emulator.vectors import filters, validation
 from pinecone_ops.emulator.vectors.store import NamespaceStore
 from pinecone_ops.pricing import units
 
@@ -73,7 +73,8 @@ def upsert(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict
     rec.params["records"] = len(vectors)
     if len(vectors) > validation.MAX_UPSERT_RECORDS:
         raise InvalidArgument(
-            f"Upsert request contains {len(vectors)} vectors; the maximum is {validation.MAX_UPSERT_RECORDS} per request")
+            f"Upsert request contains {len(vectors)} vectors; "
+            f"the maximum is {validation.MAX_UPSERT_RECORDS} per request")
     cfg = idx.config
     dim = cfg.dimension or 0
     ids: list[str] = []
@@ -343,8 +344,9 @@ def fetch_by_metadata(ctx: RuleContext, idx: Index, body: dict, rec: RequestReco
     ns_name = _namespace_arg(body, rec)
     node = _parse_filter(body.get("filter"), required_message="Empty filter provided for fetch by metadata request")
     limit = body.get("limit", 100)
-    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= validation.MAX_FETCH_BY_METADATA_LIMIT:
-        raise InvalidArgument(f"limit must be between 1 and {validation.MAX_FETCH_BY_METADATA_LIMIT}")
+    most = validation.MAX_FETCH_BY_METADATA_LIMIT
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= most:
+        raise InvalidArgument(f"limit must be between 1 and {most}")
     after = pagination.after_key(body.get("paginationToken"))
     rec.params.update(has_filter=node is not None, limit=limit)
     vectors: dict[str, Any] = {}
@@ -404,7 +406,8 @@ def list_ids(ctx: RuleContext, idx: Index, params: dict, rec: RequestRecord) -> 
 def describe_index_stats(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
     cfg = idx.config
     if body.get("filter") is not None and not cfg.is_pod:
-        raise InvalidArgument("Serverless and starter indexes do not support describing index stats with metadata filtering.")
+        raise InvalidArgument(
+            "Serverless and starter indexes do not support describing index stats with metadata filtering.")
     node = _parse_filter(body.get("filter")) if body.get("filter") is not None else None
     with idx.lock:
         namespaces = {}

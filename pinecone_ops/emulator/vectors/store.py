@@ -12,7 +12,8 @@ Not thread-safe by itself: the owning index holds a lock around every call.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -130,6 +131,7 @@ class NamespaceStore:
         self.total_bytes += int(size_arr.sum()) - overwritten
         self._set_metas(rows.tolist(), metas)
         if self.dimension:
+            assert values is not None, "a dense namespace stores values with every record"
             self.values[rows] = values
             self.norms[rows] = np.linalg.norm(values, axis=1)
         if overwritten or any(s is not None for s in sparse):
@@ -202,7 +204,7 @@ class NamespaceStore:
         (this is the hot loop of an upsert)."""
         codes = self._codes
         by_kind: dict[tuple[str, str], tuple[list[int], list[Any]]] = {}
-        for row, meta in zip(rows, metas):
+        for row, meta in zip(rows, metas, strict=True):
             self.meta[row] = meta
             if not meta:
                 continue
@@ -356,7 +358,7 @@ class NamespaceStore:
     def sparse_scores(self, indices: np.ndarray, values: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
         """Sparse dot product of every candidate row with a sparse query vector."""
         indptr, cols, data = self._sparse_csr()
-        q = dict(zip(indices.tolist(), values.tolist()))
+        q = dict(zip(indices.tolist(), values.tolist(), strict=True))
         hit = np.isin(cols, indices)
         pos = np.flatnonzero(hit)
         weights = data[pos] * np.array([q[c] for c in cols[pos].tolist()], dtype=np.float64)

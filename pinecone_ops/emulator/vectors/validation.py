@@ -47,7 +47,8 @@ def check_namespace(name: Any) -> str:
     if not isinstance(name, str):
         raise InvalidArgument("Namespace must be a string")
     if len(name) > MAX_NAMESPACE_LENGTH or not name.isascii() or "\x00" in name:
-        raise InvalidArgument(f"Namespace name must be at most {MAX_NAMESPACE_LENGTH} ASCII characters without the null character")
+        raise InvalidArgument(
+            f"Namespace name must be at most {MAX_NAMESPACE_LENGTH} ASCII characters without the null character")
     return name
 
 
@@ -79,7 +80,8 @@ def check_metadata(md: Any, rid: str) -> tuple[dict | None, int]:
             out[key] = v
         elif v is None:
             raise InvalidArgument(
-                f"Metadata value for key {key!r} of vector {rid} is null; null values are not supported, omit the key instead")
+                f"Metadata value for key {key!r} of vector {rid} is null; null values are not supported, "
+                "omit the key instead")
         else:
             raise InvalidArgument(
                 f"Metadata value for key {key!r} of vector {rid} must be a string, number, boolean or list of strings, "
@@ -88,7 +90,8 @@ def check_metadata(md: Any, rid: str) -> tuple[dict | None, int]:
         return None, 0
     size = units.metadata_bytes(md)
     if size > MAX_METADATA_BYTES:
-        raise InvalidArgument(f"metadata size is {size} bytes, which exceeds the limit of {MAX_METADATA_BYTES} bytes per vector")
+        raise InvalidArgument(
+            f"metadata size is {size} bytes, which exceeds the limit of {MAX_METADATA_BYTES} bytes per vector")
     return out, size
 
 
@@ -134,7 +137,7 @@ def dense_matrix(rows: list[Any], dimension: int, ids: list[str]) -> np.ndarray:
                 return mat
     except (TypeError, ValueError):
         pass
-    for rid, row in zip(ids, rows):
+    for rid, row in zip(ids, rows, strict=True):
         if not isinstance(row, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in row):
             raise InvalidArgument(f"Values of vector {rid} must be an array of numbers")
         if len(row) != dimension:
@@ -160,7 +163,7 @@ def check_top_k(top_k: Any) -> int:
 
 def check_ids(ids: Any, op: str) -> list[str]:
     if not isinstance(ids, list):
-        raise InvalidArgument(f"ids must be an array of strings")
+        raise InvalidArgument("ids must be an array of strings")
     if len(ids) > MAX_IDS_PER_REQUEST:
         raise InvalidArgument(f"Cannot {op} more than {MAX_IDS_PER_REQUEST} ids in one request, got {len(ids)}")
     return [check_id(i) for i in ids]
