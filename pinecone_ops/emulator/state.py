@@ -202,6 +202,9 @@ class RuleContext(Protocol):
     ledger: Ledger
 
     @property
+    def meter_scale(self) -> float: ...
+
+    @property
     def enforces_quotas(self) -> bool: ...
 
 
@@ -214,6 +217,10 @@ class Shadow:
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         self.ledger = Ledger()
+
+    @property
+    def meter_scale(self) -> float:
+        return float(self.options["meter_scale"])
 
 
 class Backend:
@@ -256,6 +263,8 @@ class Backend:
 
     @property
     def meter_scale(self) -> float:
+        """The ``meter_scale`` option: every metered size (query RU, storage, quotas, pod
+        fullness) is the stored size times this; write units are not scaled."""
         return float(self.options["meter_scale"])
 
     @property

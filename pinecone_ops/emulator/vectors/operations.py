@@ -41,10 +41,6 @@ def _fetch(ctx: RuleContext, idx: Index, call: Call) -> Any:
     return records.fetch(ctx, idx, call.query.get("ids", []), call.arg("namespace"), call.record)
 
 
-def _unsupported(ctx: RuleContext, idx: Index | None, call: Call) -> Any:
-    raise Unimplemented(f"{call.method} {call.path.get('rest', '')} is not supported by the local Pinecone")
-
-
 def _op(name: str, on_index: OnIndex, *, write: bool = False) -> Operation:
     def run(backend: Backend, call: Call) -> Result:
         idx = call.view or target(backend, call)
@@ -53,11 +49,9 @@ def _op(name: str, on_index: OnIndex, *, write: bool = False) -> Operation:
     return Operation(name=name, plane="vectors", write=write, journaled=write, run=run, on_index=on_index)
 
 
-def _unsupported_op() -> Operation:
-    def run(backend: Backend, call: Call) -> Result:
-        return Result(_unsupported(backend, None, call))
-
-    return Operation(name="unsupported", plane="vectors", write=False, journaled=False, run=run)
+def unsupported(backend: Backend, call: Call) -> Result:
+    """Any other path under an index's host: 501, after the key was checked like any call's."""
+    raise Unimplemented(f"{call.method} {call.path.get('rest', '')} is not supported by the local Pinecone")
 
 
 #: name → operation (the names are the SDK's, as the request log shows them).
@@ -74,5 +68,5 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in (
     _op("create_namespace", _on_body(namespaces.create_namespace), write=True),
     _op("describe_namespace", _on_path_namespace(namespaces.describe_namespace)),
     _op("delete_namespace", _on_path_namespace(namespaces.delete_namespace), write=True),
-    _unsupported_op(),
+    Operation(name="unsupported", plane="vectors", write=False, journaled=False, run=unsupported),
 )}

@@ -60,7 +60,7 @@ def check_write(ctx: RuleContext, idx: Index, namespace: str, ids: list[str], nb
 
 
 def _scaled_bytes(ctx: RuleContext, ns: NamespaceStore | None) -> int:
-    return int((ns.total_bytes if ns else 0) * float(ctx.options["meter_scale"]))
+    return int((ns.total_bytes if ns else 0) * ctx.meter_scale)
 
 
 # ---------------------------------------------------------------------------------------- writes
@@ -416,7 +416,7 @@ def describe_index_stats(ctx: RuleContext, idx: Index, body: dict, rec: RequestR
             count = ns.n if node is None else int(filters.evaluate(node, ns).sum())
             namespaces[name] = {"vectorCount": count}
             total += count
-        fullness = pods.fullness(idx, float(ctx.options["meter_scale"])) if cfg.is_pod else 0.0
+        fullness = pods.fullness(idx, ctx.meter_scale) if cfg.is_pod else 0.0
     out: dict[str, Any] = {
         "namespaces": namespaces,
         "indexFullness": fullness,
