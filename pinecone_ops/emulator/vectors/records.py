@@ -144,7 +144,7 @@ def update(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict
         rec.params["dry_run"] = dry
         with idx.lock:
             ns = idx.namespace(ns_name)
-            rows = [] if ns is None else ns.select(node).tolist()  # type: ignore[union-attr]
+            rows = [] if ns is None else ns.selected_rows(node)
             new = old = 0
             if not dry and ns is not None and set_md:
                 for row in rows:
@@ -169,11 +169,11 @@ def update(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict
         sp = validation.check_sparse(sv, rid)
     with idx.lock:
         ns = idx.namespace(ns_name)
-        row = None if ns is None else ns.row_of.get(rid)
-        if ns is None or row is None:
+        found = None if ns is None else ns.row_of.get(rid)
+        if ns is None or found is None:
             # Pinecone: updating a missing id affects nothing and still answers 200.
             return {}
-        new, old = _update_row(ns, row, cfg.dimension or 0, dense, sp, set_md)
+        new, old = _update_row(ns, found, cfg.dimension or 0, dense, sp, set_md)
         idx.lsn += 1
     charge(ctx, idx, ns_name, rec, wu=units.update_write_units(new, old))
     return {}
@@ -224,8 +224,7 @@ def delete(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict
             freed = 0  # the default namespace always exists, even when empty
         else:
             if node is not None:
-                rows = ns.select(node)
-                ids = [ns.ids[r] for r in rows.tolist()]  # type: ignore[union-attr]
+                ids = [ns.ids[r] for r in ns.selected_rows(node)]
             freed = ns.delete(ids or [])
             idx.lsn += 1
     wu = units.delete_all_write_units() if freed is None else units.delete_write_units(freed)
@@ -354,8 +353,7 @@ def fetch_by_metadata(ctx: RuleContext, idx: Index, body: dict, rec: RequestReco
     with idx.lock:
         ns = idx.namespace(ns_name)
         if ns is not None:
-            rows = ns.select(node)
-            picked = sorted(ns.ids[r] for r in (range(ns.n) if rows is None else rows.tolist()))
+            picked = sorted(ns.ids[r] for r in ns.selected_rows(node))
             picked = [i for i in picked if i > after] if after else picked
             more = len(picked) > limit
             for rid in picked[:limit]:

@@ -145,11 +145,11 @@ class NamespaceStore:
         if values is not None:
             self.values[row] = values
             self.norms[row] = float(np.linalg.norm(values))
-        if sparse is not False:
-            self.sparse[row] = sparse  # type: ignore[assignment]
+        if not isinstance(sparse, bool):
+            self.sparse[row] = sparse
             self._csr = None
-        if meta is not False:
-            self._set_meta(row, meta)  # type: ignore[arg-type]
+        if not isinstance(meta, bool):
+            self._set_meta(row, meta)
         self.total_bytes += int(size) - int(self.sizes[row])
         self.sizes[row] = size
 
@@ -243,16 +243,17 @@ class NamespaceStore:
             return
         for key, v in meta.items():
             f = self._fields[key]
+            # the record's own values made these columns, so column() finds them
             if isinstance(v, bool):
-                f.boo[row] = -1  # type: ignore[index]
+                f.column("boo", self._cap)[row] = -1
             elif isinstance(v, str):
-                f.strc[row] = -1  # type: ignore[index]
+                f.column("strc", self._cap)[row] = -1
             elif isinstance(v, list):
-                f.haslist[row] = False  # type: ignore[index]
+                f.column("haslist", self._cap)[row] = False
                 for s in v:
                     f.lists[self._codes[s]].discard(row)
             else:
-                f.num[row] = np.nan  # type: ignore[index]
+                f.column("num", self._cap)[row] = np.nan
 
     # ------------------------------------------------------------------ filters.ColumnSource
     def _zeros(self) -> np.ndarray:
@@ -333,6 +334,11 @@ class NamespaceStore:
             return None
         return np.flatnonzero(filters.evaluate(node, self))
 
+    def selected_rows(self, node: filters.Node | None) -> list[int]:
+        """Rows a parsed filter selects, as a list (every row when there is no filter)."""
+        rows = self.select(node)
+        return list(range(self.n)) if rows is None else rows.tolist()
+
     def dense_scores(self, q: np.ndarray, metric: str, rows: np.ndarray | None) -> np.ndarray:
         """Pinecone's score of every candidate row against a dense query vector."""
         # einsum's single-threaded SIMD loop, not BLAS: a mat-vec is memory-bound, and multi-threaded
@@ -391,8 +397,9 @@ class NamespaceStore:
         sp = self.sparse[row]
         if values and sp is not None:
             out["sparseValues"] = {"indices": sp[0].copy(), "values": sp[1].copy()}
-        if metadata and self.meta[row]:
-            out["metadata"] = dict(self.meta[row])  # type: ignore[arg-type]
+        md = self.meta[row]
+        if metadata and md:
+            out["metadata"] = dict(md)
         return out
 
     def metadata_of(self, row: int) -> Mapping[str, Any] | None:
