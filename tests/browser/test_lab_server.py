@@ -13,7 +13,6 @@ import warnings
 
 import psutil
 import pytest
-
 from labkit import REPO, course_assignments
 
 pytestmark = pytest.mark.timeout(900)
