@@ -27,8 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autograder.pipeline import GradeOptions, grade_class  # noqa: E402
-from autograder.pipeline.coursedir import (assignments, build_template, child_env,  # noqa: E402
-                                           wrapper_config)
+from autograder.pipeline.coursedir import assignments, build_template, child_env, wrapper_config  # noqa: E402
 from autograder.reference_submissions import build  # noqa: E402
 
 
@@ -107,7 +106,7 @@ def main() -> None:
         for a in names:
             try:
                 r = bench(args.course, a, args.n, tmp)
-            except Exception as exc:  # noqa: BLE001 - report and go on to the next assignment
+            except Exception as exc:  # report and go on to the next assignment
                 print(f"{a:<11} failed: {str(exc).strip().splitlines()[-1][:100]}")
                 continue
             per_plain, per_1 = r["plain"] / args.n, r["w1"] / args.n

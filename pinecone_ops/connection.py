@@ -146,7 +146,7 @@ class Admin:
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self) -> "Admin":
+    def __enter__(self) -> Admin:
         return self
 
     def __exit__(self, *exc: Any) -> None:

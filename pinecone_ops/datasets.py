@@ -19,9 +19,10 @@ import functools
 import json
 import math
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,7 +78,8 @@ def data_dir() -> Path:
     override = os.environ.get(ENV_VAR)
     root = Path(override).expanduser() if override else Path(__file__).resolve().parents[1] / "datasets"
     if not (root / "movies" / MOVIES_FILE).is_file():
-        how = f"{ENV_VAR}={override!r} points" if override else "the package is not inside a repository checkout, which points"
+        how = (f"{ENV_VAR}={override!r} points" if override
+               else "the package is not inside a repository checkout, which points")
         raise DatasetNotFoundError(
             f"Course data not found: {root / 'movies' / MOVIES_FILE} does not exist ({how} there). "
             f"The data ships in the repository, not in the wheel: run from a clone of the course "

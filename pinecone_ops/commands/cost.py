@@ -10,7 +10,7 @@ from pinecone_ops.pricing.bill import money
 from pinecone_ops.pricing.breakeven import Workload, break_evens, option_costs
 from pinecone_ops.pricing.drn import drn_bill
 from pinecone_ops.pricing.pods import fullness, pod_capacity, pod_cost, pods_needed, replicas_for_qps
-from pinecone_ops.pricing.pricebook import load_pricebook
+from pinecone_ops.pricing.pricebook import Figure, load_pricebook
 from pinecone_ops.pricing.report import bill_text, edition_line, text_table
 from pinecone_ops.pricing.serverless import serverless_bill
 
@@ -25,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ca.add_workload(p, metadata_required=True)
     p.add_argument("--namespaces", type=ca.positive_count, default=1, help="namespaces the records are spread over")
     p.add_argument("--queries-per-month", type=ca.count, default=0, metavar="Q")
-    p.add_argument("--top-k", type=ca.positive_count, default=10, metavar="K", help="matters for the 2024 editions only")
+    p.add_argument("--top-k", type=ca.positive_count, default=10, metavar="K",
+                   help="matters for the 2024 editions only")
     p.add_argument("--include-payload", action="store_true", help="queries return metadata/values (2024 editions)")
     p.add_argument("--fetches-per-month", type=ca.count, default=0, metavar="F")
     p.add_argument("--records-per-fetch", type=ca.positive_count, default=1, metavar="R")
@@ -132,7 +133,7 @@ def _pods(a: argparse.Namespace) -> tuple[Any, str]:
     cost = pod_cost(a.pod_type, pods, replicas, minutes, price_per_pod_minute=a.price_per_pod_minute,
                     hourly=dict(a.pod_price or []), collection_gb=a.collection_gb)
     data: dict[str, Any] = cost.to_dict()
-    lines = [f"Pod index (legacy; no new pod indexes for Standard/Enterprise signups since 2025-08-18)"]
+    lines = ["Pod index (legacy; no new pod indexes for Standard/Enterprise signups since 2025-08-18)"]
     if sized:
         cap = pod_capacity(a.pod_type, a.dims)
         full = fullness(a.records, a.dims, a.pod_type, pods)
@@ -172,21 +173,24 @@ def _breakeven(a: argparse.Namespace) -> tuple[Any, str]:
     return data, "\n".join(lines)
 
 
+def _flag(fig: Figure) -> str:
+    """The table's mark for a price with no primary source."""
+    return "*" if fig.uncertain else ""
+
+
 def _editions(a: argparse.Namespace) -> tuple[Any, str]:
     book = load_pricebook()
     rows, data = [], []
     for ed in book.editions:
         std = ed.plans["standard"]
-        fig = {k: std.get(k) for k in ("storage_gb_month", "ru_per_million", "wu_per_million", "minimum_month",
-                                       "platform_fee_month")}
-        flag = lambda f: "*" if f is not None and f.uncertain else ""  # noqa: E731
+        ru, wu = std.figure("ru_per_million"), std.figure("wu_per_million")
+        fee = std.get("platform_fee_month")
         rows.append((ed.id + ("~" if ed.approximate else "") + (" (current)" if ed is book.current else ""),
                      ed.metering.query_model, f"{ed.metering.write_min_wu:g}",
-                     f"${fig['ru_per_million'].value:g}{flag(fig['ru_per_million'])}",
-                     f"${fig['wu_per_million'].value:g}{flag(fig['wu_per_million'])}",
-                     f"${fig['storage_gb_month'].value:g}",
-                     f"${fig['minimum_month'].value:g}" + (f" (fee ${fig['platform_fee_month'].value:g})"
-                                                          if fig["platform_fee_month"] and fig["platform_fee_month"].value else ""),
+                     f"${ru.value:g}{_flag(ru)}", f"${wu.value:g}{_flag(wu)}",
+                     f"${std.figure('storage_gb_month').value:g}",
+                     f"${std.figure('minimum_month').value:g}"
+                     + (f" (fee ${fee.value:g})" if fee and fee.value else ""),
                      ", ".join(ed.plans)))
         data.append({"id": ed.id, "effective": ed.effective.isoformat(), "approximate": ed.approximate,
                      "name": ed.name, "summary": ed.summary, "notes": list(ed.notes),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,8 +63,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except KeyboardInterrupt:
         pass
-    try:
+    # stdout may already be closed by whoever started us (a pipe); stopping is what matters
+    with contextlib.suppress(OSError):
         print("Local Pinecone stopped.", flush=True)
-    except OSError:  # stdout already closed by whoever started us (a pipe); stopping is what matters
-        pass
     return 0

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import html
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pinecone_ops.pricing import units
 from pinecone_ops.pricing.units import metadata_bytes

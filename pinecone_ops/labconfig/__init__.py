@@ -93,7 +93,7 @@ def read_course_settings(course_root: Path) -> CourseSettings:
     saved_env, saved_path = dict(os.environ), list(sys.path)
     try:
         namespace = runpy.run_path(str(path), init_globals={"get_config": lambda: config})
-    except BaseException as exc:  # noqa: BLE001 - any failure is reported, never fatal
+    except BaseException as exc:  # any failure is reported, never fatal
         return CourseSettings(DEFAULT_COURSE_ID, (), None, f"{type(exc).__name__}: {exc}")
     finally:
         os.environ.clear()

@@ -7,11 +7,19 @@ QPS) and ``sizing`` (side-by-side recommendations). The names below are the ones
 """
 from __future__ import annotations
 
-from pinecone_ops.pricing.breakeven import Workload, break_even, break_evens, option_costs, queries_per_month
 from pinecone_ops.pricing.bill import Bill, LineItem
+from pinecone_ops.pricing.breakeven import Workload, break_even, break_evens, option_costs, queries_per_month
 from pinecone_ops.pricing.drn import drn_bill, drn_replicas, drn_shards
-from pinecone_ops.pricing.pods import (PodSpec, billed_minutes, fullness, pod_capacity, pod_change, pod_cost,
-                                       pods_needed, replicas_for_qps)
+from pinecone_ops.pricing.pods import (
+                                       PodSpec,
+                                       billed_minutes,
+                                       fullness,
+                                       pod_capacity,
+                                       pod_change,
+                                       pod_cost,
+                                       pods_needed,
+                                       replicas_for_qps,
+)
 from pinecone_ops.pricing.pricebook import PricebookError, edition, load_pricebook
 from pinecone_ops.pricing.serverless import max_batch_size, namespace_bytes, namespace_gb, serverless_bill
 from pinecone_ops.pricing.sizing import Option, recommend

@@ -5,14 +5,15 @@ queries a month = QPS × 730 h × 3,600 s.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Mapping, Sequence
+from itertools import pairwise
 
 from pinecone_ops.pricing.drn import drn_bill
 from pinecone_ops.pricing.pods import pod_cost, pods_needed, replicas_for_qps
 from pinecone_ops.pricing.pricebook import Edition, load_pricebook
-from pinecone_ops.pricing.serverless import serverless_bill
+from pinecone_ops.pricing.serverless import BillOptions, serverless_bill
 
 CostFn = Callable[[float], float]
 
@@ -41,9 +42,9 @@ class Workload:
     drn_qps_per_replica: float | None = None
     drn_node_month: float | None = None
 
-    def _common(self) -> dict[str, object]:
-        return dict(id_bytes=self.id_bytes, upserts_per_month=self.upserts_per_month,
-                    batch_size=self.batch_size, plan=self.plan, edition=self.edition)
+    def _common(self) -> BillOptions:
+        return BillOptions(id_bytes=self.id_bytes, upserts_per_month=self.upserts_per_month,
+                           batch_size=self.batch_size, plan=self.plan, edition=self.edition)
 
 
 def serverless_cost(w: Workload, qps: float) -> float:
@@ -97,7 +98,7 @@ def break_even(cost_a: CostFn, cost_b: CostFn, qps_max: float, *, qps_min: float
     grid = [qps_min + (qps_max - qps_min) * i / steps for i in range(steps + 1)]
     diff = [cost_a(q) - cost_b(q) for q in grid]
     out = []
-    for (q0, d0), (q1, d1) in zip(zip(grid, diff), zip(grid[1:], diff[1:])):
+    for (q0, d0), (q1, d1) in pairwise(zip(grid, diff, strict=True)):
         if (d0 < 0) == (d1 < 0):
             continue
         lo, hi, dlo = q0, q1, d0

@@ -4,9 +4,9 @@ changes Pinecone allows in place (reference §2). Pod hourly prices are uncertai
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping
 
 from pinecone_ops.pricing.bill import cents, to_decimal
 from pinecone_ops.pricing.pricebook import Figure, load_pricebook
@@ -50,7 +50,8 @@ def pod_capacity(pod_type: str, dimension: int) -> int:
     family, _, mult = parse_pod_type(pod_type)
     _check_dimension(dimension)
     dims, caps = _capacity_table(family)
-    budgets = [c * d for c, d in zip(caps, dims)]
+    budgets = [c * d for c, d in zip(caps, dims, strict=True)]
+    budget: float
     if dimension <= dims[0]:
         budget = budgets[0]
     elif dimension >= dims[-1]:
@@ -87,7 +88,7 @@ def qps_per_replica(pod_type: str, top_k: int = 10) -> float:
     ks, qps = table["top_k"], table[family]
     if not 1 <= top_k <= 10_000:
         raise ValueError(f"top_k {top_k} is outside 1..10,000 (Pinecone's maximum top_k)")
-    return float(next((q for k, q in zip(ks, qps) if top_k <= k), qps[-1]))
+    return float(next((q for k, q in zip(ks, qps, strict=True) if top_k <= k), qps[-1]))
 
 
 def replicas_for_qps(qps: float, pod_type: str = "p1.x1", top_k: int = 10, per_replica: float | None = None) -> int:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from pinecone_ops.pricing.units import MeteringRules, QueryRuTable
 
@@ -79,14 +80,18 @@ class Plan:
     def get(self, key: str) -> Figure | None:
         return self.figures.get(key)
 
+    def figure(self, key: str) -> Figure:
+        """The figure for ``key``; raises when this edition does not price it on this plan."""
+        fig = self.figures.get(key)
+        if fig is None:
+            raise PricebookError(f"the {self.label} plan has no {key!r} figure in this edition")
+        return fig
+
     def amount(self, key: str, default: str | None = None) -> Decimal:
         """The figure's value as Decimal, or ``default``; raises when neither exists."""
-        fig = self.figures.get(key)
-        if fig is not None:
-            return fig.decimal
-        if default is not None:
+        if key not in self.figures and default is not None:
             return Decimal(default)
-        raise PricebookError(f"the {self.label} plan has no {key!r} figure in this edition")
+        return self.figure(key).decimal
 
 
 @dataclass(frozen=True)

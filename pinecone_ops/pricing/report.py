@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Iterable, Sequence
 
 from pinecone_ops.pricing.bill import Bill, LineItem, money
 from pinecone_ops.pricing.pricebook import Edition
@@ -18,7 +18,8 @@ def text_table(headers: Sequence[str], rows: Iterable[Sequence[object]], right: 
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
 
     def line(row: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
+        cols = enumerate(zip(row, widths, strict=True))
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in cols).rstrip()
 
     return "\n".join([line(cells[0]), "  ".join("-" * w for w in widths)] + [line(r) for r in cells[1:]])
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Sequence
+from typing import TypedDict
 
 from pinecone_ops.pricing import units
 from pinecone_ops.pricing.bill import Bill, LineItem, cents, money, priced_line
-from pinecone_ops.pricing.pricebook import Edition, Plan, PricebookError, load_pricebook
+from pinecone_ops.pricing.pricebook import Edition, Figure, Plan, PricebookError, load_pricebook
 
 MILLION = 1_000_000
 
@@ -62,10 +63,21 @@ def batched_write_units(rules: units.MeteringRules, count: int, batch_size: int,
     return full * one(batch_size) + (one(rest) if rest else 0)
 
 
-def _require(plan: Plan, key: str, edition: Edition, what: str) -> None:
-    """Raise unless the plan prices ``key``, naming an edition or plan that does."""
-    if plan.get(key) is not None:
-        return
+class BillOptions(TypedDict, total=False):
+    """Keyword arguments of :func:`serverless_bill` that callers pass to several bills alike."""
+
+    id_bytes: int
+    upserts_per_month: int
+    batch_size: int
+    plan: str
+    edition: str | dt.date | Edition | None
+
+
+def _require(plan: Plan, key: str, edition: Edition, what: str) -> Figure:
+    """The plan's figure for ``key``; raises naming an edition or plan that prices it when absent."""
+    fig = plan.get(key)
+    if fig is not None:
+        return fig
     book = load_pricebook()
     first = next((ed for ed in book.editions if plan.name in ed.plans and ed.plans[plan.name].get(key)), None)
     if first is None:
@@ -135,23 +147,22 @@ def serverless_bill(
          "ru_per_query": ru_query, "read_units": _tidy(ru), "write_units": _tidy(wu), "egress_gb": egress_gb}
 
     items = [
-        priced_line("storage", "Storage", _tidy(storage_gb), "GB-month", pl.get("storage_gb_month")),
-        priced_line("reads", "Read units", _tidy(ru), "RU", pl.get("ru_per_million"), per=MILLION),
-        priced_line("writes", "Write units", _tidy(wu), "WU", pl.get("wu_per_million"), per=MILLION),
+        priced_line("storage", "Storage", _tidy(storage_gb), "GB-month", pl.figure("storage_gb_month")),
+        priced_line("reads", "Read units", _tidy(ru), "RU", pl.figure("ru_per_million"), per=MILLION),
+        priced_line("writes", "Write units", _tidy(wu), "WU", pl.figure("wu_per_million"), per=MILLION),
     ]
     notes: list[str] = []
     if pl.get("egress_per_gb") is not None:
         allowance = float(pl.amount("egress_allowance_gb", "0"))
         items.append(priced_line("egress", f"Egress beyond {allowance:g} GB", max(0.0, egress_gb - allowance),
-                                 "GB", pl.get("egress_per_gb")))
+                                 "GB", pl.figure("egress_per_gb")))
     elif egress_gb and pl.billing == "usage":
         notes.append(f"Egress is not priced in the {ed.id} edition (no source); it is left out.")
     for key, label, qty, price_key in (("backups", "Backup storage", backup_gb, "backup_gb_month"),
                                        ("restores", "Restores", restore_gb, "restore_per_gb"),
                                        ("imports", "Import from object storage", import_gb, "import_per_gb")):
         if qty:
-            _require(pl, price_key, ed, label)
-            items.append(priced_line(key, label, qty, "GB", pl.get(price_key)))
+            items.append(priced_line(key, label, qty, "GB", _require(pl, price_key, ed, label)))
     warnings = _cap_warnings(pl, storage_gb, ru, wu, egress_gb)
     items += extra_lines
     items += _plan_lines(pl, sum((i.amount for i in items), Decimal("0.00")))
@@ -167,8 +178,8 @@ def _plan_lines(pl: Plan, usage: Decimal) -> list[LineItem]:
     """Fees, credits and the minimum-usage top-up that turn usage into the plan's bill."""
     lines: list[LineItem] = []
     if pl.billing == "flat":
-        fee = pl.get("flat_month")
-        lines.append(LineItem("plan_fee", f"{pl.label} flat fee", 1, "month", fee.decimal, cents(fee.decimal), fee))
+        flat = pl.figure("flat_month")
+        lines.append(LineItem("plan_fee", f"{pl.label} flat fee", 1, "month", flat.decimal, cents(flat.decimal), flat))
         return lines
     fee = pl.amount("platform_fee_month", "0")
     if fee:

@@ -4,14 +4,15 @@ pods would need and cost, side by side. Used by ``pinecone-ops size`` and the si
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from pinecone_ops.pricing.breakeven import queries_per_month
 from pinecone_ops.pricing.drn import drn_bill, drn_replicas, drn_shards, node_month_price
 from pinecone_ops.pricing.pods import FAMILIES, fullness, pod_cost, pods_needed, replicas_for_qps
 from pinecone_ops.pricing.pricebook import Edition, load_pricebook
-from pinecone_ops.pricing.serverless import namespace_gb, serverless_bill
+from pinecone_ops.pricing.serverless import BillOptions, namespace_gb, serverless_bill
 from pinecone_ops.pricing.throughput import query_ceiling
 
 
@@ -40,8 +41,8 @@ def recommend(records: int, dimension: int, metadata_bytes: int = 0, qps: float 
     ``qps`` is the sustained average query rate. Serverless is infeasible above its rate-limit
     ceiling; pods are flagged legacy (closed to new signups since 2025-08-18).
     """
-    common = dict(id_bytes=id_bytes, plan=plan, edition=edition, upserts_per_month=upserts_per_month,
-                  batch_size=batch_size)
+    common = BillOptions(id_bytes=id_bytes, plan=plan, edition=edition, upserts_per_month=upserts_per_month,
+                         batch_size=batch_size)
     size = namespace_gb(records, dimension, metadata_bytes, id_bytes)
     options: list[Option] = []
 
@@ -76,12 +77,12 @@ def recommend(records: int, dimension: int, metadata_bytes: int = 0, qps: float 
         cost = pod_cost(pod_type, pods, replicas, hourly=pod_hourly)
         full = fullness(records, dimension, pod_type, pods)
         advice = load_pricebook().raw["pods"]["recommended_max_fullness"]["value"]
-        notes = (f"{full:.0%} full" + (f" (over {advice:.0%}: leave room to grow)" if full > advice else ""),
-                 f"pod price {cost.price_status}" + (": pass your own" if cost.price_status != "yours" else ""),
-                 "legacy: no new pod indexes for signups since 2025-08-18")
+        pod_notes = (f"{full:.0%} full" + (f" (over {advice:.0%}: leave room to grow)" if full > advice else ""),
+                     f"pod price {cost.price_status}" + (": pass your own" if cost.price_status != "yours" else ""),
+                     "legacy: no new pod indexes for signups since 2025-08-18")
         options.append(Option(f"pods ({pod_type})", "pods",
                               {"pod_type": pod_type, "pods": pods, "replicas": replicas,
                                "total_pods": pods * replicas},
-                              float(cost.total), True, notes))
+                              float(cost.total), True, pod_notes))
     return sorted(options, key=lambda o: (not o.feasible, o.monthly))
 

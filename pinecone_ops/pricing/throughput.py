@@ -20,7 +20,8 @@ class QueryCeiling:
         return asdict(self)
 
 
-def query_ceiling(namespace_gb: float, namespaces: int = 1, rules: units.MeteringRules = units.CURRENT_RULES) -> QueryCeiling:
+def query_ceiling(namespace_gb: float, namespaces: int = 1,
+                  rules: units.MeteringRules = units.CURRENT_RULES) -> QueryCeiling:
     """Max QPS: ``min(2000 / RU per query, 100 × namespaces)`` with queries spread over namespaces.
 
     e.g. a 10 GB namespace → 200 QPS by RU (then 100 by the per-namespace request limit).

@@ -7,7 +7,8 @@ import base64
 import html
 import inspect
 import io
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as w
 from matplotlib.backends.backend_agg import FigureCanvasAgg

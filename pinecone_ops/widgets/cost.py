@@ -6,8 +6,9 @@ notebook can replace with the learner's own function.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import ipywidgets as w
 from matplotlib.figure import Figure
@@ -16,8 +17,18 @@ from pinecone_ops.pricing.bill import Bill, money
 from pinecone_ops.pricing.pricebook import load_pricebook
 from pinecone_ops.pricing.report import bill_html, edition_line
 from pinecone_ops.pricing.serverless import serverless_bill
-from pinecone_ops.widgets._common import (LAYOUT, STYLE, call_supported, error_html, int_slider, log_slider, on_change,
-                                          show_figure, values, workload_sliders)
+from pinecone_ops.widgets._common import (
+    LAYOUT,
+    STYLE,
+    call_supported,
+    error_html,
+    int_slider,
+    log_slider,
+    on_change,
+    show_figure,
+    values,
+    workload_sliders,
+)
 
 
 def bill_lines(result: Any) -> tuple[list[tuple[str, Decimal]], Decimal]:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import html
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import ipywidgets as w
 from matplotlib.figure import Figure
@@ -11,8 +12,15 @@ from pinecone_ops.pricing.breakeven import BreakEven, CostFn, Workload, break_ev
 from pinecone_ops.pricing.pricebook import load_pricebook
 from pinecone_ops.pricing.serverless import namespace_gb
 from pinecone_ops.pricing.throughput import query_ceiling
-from pinecone_ops.widgets._common import (call_supported, error_html, log_slider, on_change, show_figure, values,
-                                          workload_sliders)
+from pinecone_ops.widgets._common import (
+    call_supported,
+    error_html,
+    log_slider,
+    on_change,
+    show_figure,
+    values,
+    workload_sliders,
+)
 
 CostsFactory = Callable[..., Mapping[str, CostFn]]
 

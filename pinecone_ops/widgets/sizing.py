@@ -2,15 +2,23 @@
 from __future__ import annotations
 
 import html
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import ipywidgets as w
 
 from pinecone_ops.pricing.pricebook import load_pricebook
 from pinecone_ops.pricing.report import edition_line, options_html
 from pinecone_ops.pricing.sizing import Option, recommend
-from pinecone_ops.widgets._common import (call_supported, error_html, int_slider, log_slider, on_change, values,
-                                          workload_sliders)
+from pinecone_ops.widgets._common import (
+    call_supported,
+    error_html,
+    int_slider,
+    log_slider,
+    on_change,
+    values,
+    workload_sliders,
+)
 
 
 def _table(result: Any) -> str:

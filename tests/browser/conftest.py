@@ -3,11 +3,11 @@ and Debian's chromium driven by Playwright.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
-
 from labkit import CHROMIUM, CHROMIUM_ARGS, CourseCopy, LabServer, make_course_copy, start_lab
 
 

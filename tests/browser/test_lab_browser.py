@@ -17,9 +17,9 @@ import re
 import warnings
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
-
 from labkit import course_assignments, screenshot
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1200)]
 

@@ -7,7 +7,8 @@ import socket
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from traitlets.config.loader import PyFileConfigLoader
 
 from pinecone_ops.commands import lab

@@ -13,10 +13,10 @@ import warnings
 
 import psutil
 import pytest
-
 from labkit import REPO, course_assignments
 
-pytestmark = pytest.mark.timeout(900)
+# each test starts a real JupyterLab (7-10 s on a quiet 2-core machine)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 
 def _post_form(server, route: str, **fields: str) -> dict:

@@ -23,10 +23,10 @@ def genre_rates(vectors: np.ndarray, genres: list[list[str]], seed: int = 0) -> 
     sims = vectors[sample] @ vectors[idx].T
     sims[np.arange(len(sample)), np.searchsorted(idx, sample)] = -np.inf  # not your own neighbour
     nn = idx[np.argpartition(-sims, K, axis=1)[:, :K]]
-    nn_rate = np.mean([bool(sets[i] & sets[j]) for i, row in zip(sample, nn) for j in row])
+    nn_rate = np.mean([bool(sets[i] & sets[j]) for i, row in zip(sample, nn, strict=True) for j in row])
     a, b = rng.choice(idx, size=(2, 20_000))
     keep = a != b
-    random_rate = np.mean([bool(sets[i] & sets[j]) for i, j in zip(a[keep], b[keep])])
+    random_rate = np.mean([bool(sets[i] & sets[j]) for i, j in zip(a[keep], b[keep], strict=True)])
     return float(nn_rate), float(random_rate)
 
 

@@ -64,7 +64,7 @@ def test_ids_unique_and_stable(movies):
     assert movies["id"].is_unique
     assert movies["id"].str.fullmatch(r"movie-\d+").all()
     # ids are the ggplot2movies source row, so they do not move when the subset or order changes
-    by_title = dict(zip(zip(movies["title"], movies["year"]), movies["id"]))
+    by_title = dict(zip(zip(movies["title"], movies["year"], strict=True), movies["id"], strict=True))
     assert by_title[("The Matrix", 1999)] == "movie-32710"
     assert by_title[("The Shawshank Redemption", 1994)] == "movie-46269"
     assert by_title[("The Lord of the Rings: The Fellowship of the Ring", 2001)] == "movie-30658"
@@ -110,7 +110,7 @@ def test_missing_values_are_left_out_not_null(movies):
     recs = ds.records()
     assert sum("mpaa" in r["metadata"] for r in recs) == movies["mpaa"].notna().sum()
     assert sum("budget" in r["metadata"] for r in recs) == movies["budget"].notna().sum()
-    no_genre = {i for i, g in zip(movies["id"], movies["genres"]) if not g}
+    no_genre = {i for i, g in zip(movies["id"], movies["genres"], strict=True) if not g}
     assert no_genre  # the source really has films without a genre flag
     assert {r["id"] for r in recs if "genres" not in r["metadata"]} == no_genre
     assert all(type(r["metadata"]["year"]) is int and type(r["metadata"]["rating"]) is float for r in recs)

@@ -65,7 +65,7 @@ def test_reported_prices_are_flagged_in_the_table(capsys):
 ])
 def test_bad_arguments_name_the_fix(capsys, argv, fragment):
     args = list(EXAMPLE)
-    for flag, value in zip(argv[::2], argv[1::2]):
+    for flag, value in zip(argv[::2], argv[1::2], strict=True):
         if flag in args:
             args[args.index(flag) + 1] = value
         else:

@@ -7,8 +7,16 @@ import pytest
 
 from pinecone_ops.pricing.breakeven import Workload, break_evens, option_costs, queries_per_month
 from pinecone_ops.pricing.drn import drn_bill, drn_replicas
-from pinecone_ops.pricing.pods import (PodSpec, billed_minutes, parse_pod_type, pod_capacity, pod_change, pod_cost,
-                                       qps_per_replica, replicas_for_qps)
+from pinecone_ops.pricing.pods import (
+    PodSpec,
+    billed_minutes,
+    parse_pod_type,
+    pod_capacity,
+    pod_change,
+    pod_cost,
+    qps_per_replica,
+    replicas_for_qps,
+)
 from pinecone_ops.pricing.serverless import serverless_bill
 from pinecone_ops.pricing.sizing import recommend
 

@@ -45,7 +45,8 @@ def test_cost_is_monotone_in_records(edplan, a, b, d, m):
 def test_cost_is_monotone_in_queries(edplan, a, b):
     ed, plan = edplan
     lo, hi = sorted((a, b))
-    assert bill(queries_per_month=lo, edition=ed, plan=plan).total <= bill(queries_per_month=hi, edition=ed, plan=plan).total
+    low, high = (bill(queries_per_month=q, edition=ed, plan=plan).total for q in (lo, hi))
+    assert low <= high
 
 
 @FAST
@@ -119,12 +120,16 @@ def test_old_query_table_grows_with_records_and_dimensions(n1, n2, d1, d2):
 @settings(max_examples=40, deadline=None)
 @given(st.floats(0.1, 50), st.floats(0, 500), st.floats(1, 200))
 def test_break_even_is_where_the_curves_meet(slope, fixed, step):
-    linear = lambda q: 10 + slope * q  # noqa: E731
-    stepped = lambda q: fixed + step * math.ceil(max(q, 1e-9) / 40)  # noqa: E731
+    def linear(q: float) -> float:
+        return 10 + slope * q
+
+    def stepped(q: float) -> float:
+        return fixed + step * math.ceil(max(q, 1e-9) / 40)
+
     points = break_even(linear, stepped, 100, names=("serverless", "nodes"))
     for p in points:
         assert {p.cheaper_below, p.cheaper_above} == {"serverless", "nodes"}
         below, above = p.qps - 0.02, p.qps + 0.02
         assume(below > 0)
-        sign = lambda q: linear(q) < stepped(q)  # noqa: E731
-        assert sign(below) != sign(above) or abs(linear(p.qps) - stepped(p.qps)) < 1
+        crossed = (linear(below) < stepped(below)) != (linear(above) < stepped(above))
+        assert crossed or abs(linear(p.qps) - stepped(p.qps)) < 1

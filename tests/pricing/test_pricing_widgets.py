@@ -5,12 +5,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from decimal import Decimal  # noqa: E402
+from decimal import Decimal
 
-import pytest  # noqa: E402
+import pytest
 
-from pinecone_ops.pricing.pricebook import load_pricebook  # noqa: E402
-from pinecone_ops.widgets import cost_calculator, crossover_plot, sizing_calculator  # noqa: E402
+from pinecone_ops.pricing.pricebook import load_pricebook
+from pinecone_ops.widgets import cost_calculator, crossover_plot, sizing_calculator
 
 
 def png(output) -> str:

@@ -7,7 +7,8 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
 CELLS = [
-    "from pinecone_ops.widgets import cost_calculator, sizing_calculator, crossover_plot\ncalc = cost_calculator()\ncalc",
+    "from pinecone_ops.widgets import cost_calculator, sizing_calculator, crossover_plot\n"
+    "calc = cost_calculator()\ncalc",
     "calc.controls['records'].value = 5e6\nprint(calc.total_value)",
     "sizing_calculator()",
     "crossover_plot()",

@@ -59,7 +59,8 @@ def test_1_4_query_ru_table(gb, ru):
     assert units.query_read_units(gb * units.GB) == pytest.approx(ru)
 
 
-@pytest.mark.parametrize("records,dims,meta,gb,rounded", [(500_000, 768, 500, 1.79, 2.0), (1_000_000, 1536, 1000, 7.152, 7.25)])
+@pytest.mark.parametrize("records,dims,meta,gb,rounded",
+                         [(500_000, 768, 500, 1.79, 2.0), (1_000_000, 1536, 1000, 7.152, 7.25)])
 def test_1_4_mid_2025_quarter_rounding(records, dims, meta, gb, rounded):
     size = namespace_gb(records, dims, meta)
     assert size == pytest.approx(gb)
@@ -73,7 +74,8 @@ def test_1_4_fetch_ru(fetched, ru):
     assert units.fetch_read_units(fetched) == ru
 
 
-@pytest.mark.parametrize("records,kb,wu", [(1, 3.2, 5), (2, 3.2, 7), (10, 19.10, 191), (100, 3.57, 357), (1000, 7.14, 7140)])
+@pytest.mark.parametrize("records,kb,wu",
+                         [(1, 3.2, 5), (2, 3.2, 7), (10, 19.10, 191), (100, 3.57, 357), (1000, 7.14, 7140)])
 def test_1_5_upsert_wu(records, kb, wu):
     payload = round(records * kb * 1000)
     assert units.upsert_write_units(payload) == wu
