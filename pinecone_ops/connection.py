@@ -20,6 +20,8 @@ import httpx
 
 from pinecone_ops.emulator.server import LocalPinecone
 
+#: The key used for the local Pinecone when none is set (it accepts any non-empty key unless
+#: API keys are configured); notebooks put it into ``PINECONE_API_KEY`` (``course.runtime``).
 LOCAL_API_KEY = "pclocal"
 
 _lock = threading.Lock()

@@ -6,11 +6,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from pinecone_ops.connection import LOCAL_API_KEY
 from pinecone_ops.pricing import units
 from pinecone_ops.pricing.units import metadata_bytes
-
-#: Key put into the environment for the local Pinecone, which accepts any non-empty key.
-LOCAL_API_KEY = "pclocal-course-key"
 
 _HOW_TO_SET = (
     "Set it in the environment before starting Jupyter, never in the notebook:\n"

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from pinecone_ops.emulator.metering import Ledger, RequestLog
 from pinecone_ops.emulator.options import CONTROL_OPTIONS, FAULT_OPTIONS, normalize_fault, normalize_options
-from pinecone_ops.emulator.vectors.store import NamespaceStore
+from pinecone_ops.emulator.storage.store import NamespaceStore
 
 DEFAULT_NAMESPACE = "__default__"
 

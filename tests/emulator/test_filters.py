@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pinecone_ops.emulator.exceptions import InvalidArgument
-from pinecone_ops.emulator.vectors import filters
-from pinecone_ops.emulator.vectors.store import NamespaceStore
+from pinecone_ops.emulator.storage import filters
+from pinecone_ops.emulator.storage.store import NamespaceStore
 
 FIELDS = ["genre", "year", "flag", "tags"]
 WORDS = ["a", "b", "c", "d"]

@@ -10,7 +10,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from pinecone_ops.emulator.control import indexes
 from pinecone_ops.emulator.metering import RequestRecord
 from pinecone_ops.emulator.state import Backend
-from pinecone_ops.emulator.vectors import filters, records
+from pinecone_ops.emulator.storage import filters
+from pinecone_ops.emulator.vectors import records
 from pinecone_ops.pricing import units
 
 IDS = [f"id{i}" for i in range(12)]

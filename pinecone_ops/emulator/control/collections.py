@@ -13,7 +13,7 @@ from pinecone_ops.emulator.control import quotas
 from pinecone_ops.emulator.control.names import validate_name
 from pinecone_ops.emulator.exceptions import AlreadyExists, InvalidArgument, NotFound
 from pinecone_ops.emulator.state import Backend, Collection
-from pinecone_ops.emulator.vectors.store import NamespaceStore
+from pinecone_ops.emulator.storage.store import NamespaceStore
 
 
 def get(backend: Backend, name: Any) -> Collection:

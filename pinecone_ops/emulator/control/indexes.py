@@ -14,10 +14,10 @@ from pinecone_ops.emulator.control.names import deletion_protection as check_del
 from pinecone_ops.emulator.control.names import merge_tags, validate_name, validate_tags
 from pinecone_ops.emulator.exceptions import AlreadyExists, Forbidden, InvalidArgument, NotFound
 from pinecone_ops.emulator.state import Backend, Index, IndexConfig
-from pinecone_ops.emulator.vectors.store import NamespaceStore
-from pinecone_ops.emulator.vectors.validation import MAX_DIMENSION
+from pinecone_ops.emulator.storage.store import NamespaceStore
 
 METRICS = ("cosine", "euclidean", "dotproduct")
+MAX_DIMENSION = 20_000
 
 #: Serverless cloud → regions Pinecone offers (docs "Cloud regions", 2026).
 SERVERLESS_REGIONS: dict[str, tuple[str, ...]] = {

@@ -7,9 +7,9 @@ from pinecone_ops.emulator import pagination
 from pinecone_ops.emulator.exceptions import AlreadyExists, InvalidArgument, NotFound
 from pinecone_ops.emulator.metering import RequestRecord
 from pinecone_ops.emulator.state import DEFAULT_NAMESPACE, Index, RuleContext, canonical_namespace
+from pinecone_ops.emulator.storage.store import NamespaceStore
 from pinecone_ops.emulator.vectors import validation
 from pinecone_ops.emulator.vectors.records import charge, check_write
-from pinecone_ops.emulator.vectors.store import NamespaceStore
 from pinecone_ops.pricing import units
 
 

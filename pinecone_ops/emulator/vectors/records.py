@@ -19,8 +19,9 @@ from pinecone_ops.emulator.control import pods, quotas
 from pinecone_ops.emulator.exceptions import InvalidArgument, NotFound
 from pinecone_ops.emulator.metering import RequestRecord
 from pinecone_ops.emulator.state import DEFAULT_NAMESPACE, Backend, Index, RuleContext, canonical_namespace
-from pinecone_ops.emulator.vectors import filters, validation
-from pinecone_ops.emulator.vectors.store import NamespaceStore
+from pinecone_ops.emulator.storage import filters
+from pinecone_ops.emulator.storage.store import NamespaceStore
+from pinecone_ops.emulator.vectors import validation
 from pinecone_ops.pricing import units
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from pinecone_ops.emulator.vectors import filters
+from pinecone_ops.emulator.storage import filters
 
 _MIN_CAPACITY = 64
 
