@@ -20,6 +20,8 @@ from pinecone_ops.emulator.state import Backend, Index, canonical_namespace
 #: The newest API version (``X-Pinecone-Api-Version``); a request without the header gets it.
 LATEST = "2026-07"
 _NO_BODY = object()
+#: The planes served under an index's host (API-key roles, lag and LSN headers treat them alike).
+DATA_PLANES = ("vectors", "documents")
 
 
 def api_version(header: str | None) -> str:
@@ -133,7 +135,7 @@ class Operation:
     """One entry of the operations catalogue (``catalogue.py``)."""
 
     name: str
-    #: "control", "vectors" or "admin" (the Documents API will be a fourth, "documents").
+    #: "control", "vectors", "documents" or "admin".
     plane: str
     #: Whether it changes state (API-key roles: a viewer key may not call it; replication).
     write: bool
@@ -142,6 +144,11 @@ class Operation:
     run: Run
     #: Data-plane operations: the rule applied to one index (also what a lagging replica repeats).
     on_index: OnIndex | None = None
+
+    @property
+    def data_plane(self) -> bool:
+        """An index's data (the Vectors or the Documents API, under the index's host)."""
+        return self.plane in DATA_PLANES
 
     @property
     def pinecone_api(self) -> bool:

@@ -2,14 +2,16 @@
 whether it writes and whether the journal keeps it. The request pipeline, API-key roles, rate
 limits, replication, the journal and the request log all key on these entries.
 
-Planes: ``control`` (``/indexes``, collections, backups), ``vectors`` (an index's host), ``admin``
-(``/_ops``). A new plane (the Documents API) adds its module's ``OPERATIONS`` here.
+Planes: ``control`` (``/indexes``, collections, backups), ``vectors`` and ``documents`` (an index's
+host: the Vectors and the Documents API), ``admin`` (``/_ops``). A new plane adds its module's
+``OPERATIONS`` here.
 """
 from __future__ import annotations
 
 from pinecone_ops.emulator import admin
 from pinecone_ops.emulator.calls import Operation
 from pinecone_ops.emulator.control import operations as control_operations
+from pinecone_ops.emulator.documents import operations as document_operations
 from pinecone_ops.emulator.vectors import operations as vector_operations
 
 
@@ -24,7 +26,7 @@ def _merge(*tables: dict[str, Operation]) -> dict[str, Operation]:
 
 
 OPERATIONS: dict[str, Operation] = _merge(control_operations.OPERATIONS, vector_operations.OPERATIONS,
-                                          admin.OPERATIONS)
+                                          document_operations.OPERATIONS, admin.OPERATIONS)
 
 
 def get(name: str) -> Operation:

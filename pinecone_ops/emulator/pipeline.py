@@ -60,7 +60,7 @@ def handle(backend: Backend, call: Call) -> Outcome:
     except Exception as exc:  # a bug must not look like a hung or dead server
         logger.exception("local Pinecone: unexpected error in %s", op.name)
         outcome.error = PineconeError(f"Internal error in the local Pinecone: {exc!r}")
-    if op.plane == "vectors":
+    if op.data_plane:
         outcome.headers.update(consistency.lsn_headers(backend, call))
     if outcome.error is not None:
         rec.status = outcome.error.status

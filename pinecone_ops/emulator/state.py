@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from pinecone_ops.emulator.metering import Ledger, RequestLog
 from pinecone_ops.emulator.options import CONTROL_OPTIONS, FAULT_OPTIONS, normalize_fault, normalize_options
+from pinecone_ops.emulator.storage.documents import DocumentNamespace
 from pinecone_ops.emulator.storage.store import NamespaceStore
 
 DEFAULT_NAMESPACE = "__default__"
@@ -52,6 +53,9 @@ class IndexConfig:
     created_at: float = 0.0
     read_capacity: dict[str, Any] = field(default_factory=lambda: {"mode": "OnDemand", "status": {"state": "Ready"}})
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. source_collection, source_backup_id
+    #: The API that serves the index's data, for life: "vectors" (classic) or "documents" (a 2026-07
+    #: schema with named fields; ``control/schema.py``).
+    api: str = "vectors"
 
     @property
     def is_pod(self) -> bool:
@@ -64,6 +68,8 @@ class Index:
     def __init__(self, config: IndexConfig) -> None:
         self.config = config
         self.namespaces: dict[str, NamespaceStore] = {}
+        #: A document index's documents, by namespace (the Documents API; ``documents/``).
+        self.documents: dict[str, DocumentNamespace] = {}
         self.lock = threading.RLock()
         #: Log sequence number of the last acknowledged write (``x-pinecone-lsn-*`` headers).
         self.lsn = 0
@@ -83,6 +89,12 @@ class Index:
             ns = self.namespaces[key] = NamespaceStore(self.config.dimension or 0)
         return ns
 
+    def document_namespace(self, name: str, *, create: bool = False) -> DocumentNamespace | None:
+        ns = self.documents.get(name)
+        if ns is None and create:
+            ns = self.documents[name] = DocumentNamespace(self.config.schema_fields)
+        return ns
+
     @property
     def id(self) -> str:
         """A stable id per index (Pinecone's ``source_index_id`` / ``index_id``)."""
@@ -93,11 +105,16 @@ class Index:
         with self.lock:
             return copy.deepcopy(self.namespaces)
 
+    def copy_documents(self) -> dict[str, DocumentNamespace]:
+        with self.lock:
+            return copy.deepcopy(self.documents)
+
     def record_count(self) -> int:
-        return sum(ns.n for ns in self.namespaces.values())
+        return sum(ns.n for ns in self.namespaces.values()) + sum(ns.n for ns in self.documents.values())
 
     def storage_bytes(self) -> int:
-        return sum(ns.total_bytes for ns in self.namespaces.values())
+        return (sum(ns.total_bytes for ns in self.namespaces.values())
+                + sum(ns.total_bytes for ns in self.documents.values()))
 
 
 @dataclass
@@ -158,6 +175,7 @@ class Replica:
         self.index = Index(primary.config)
         with primary.lock:
             self.index.namespaces = primary.copy_namespaces()
+            self.index.documents = primary.copy_documents()
             self.index.lsn = primary.lsn
         self.queue: deque[tuple[float, int, Any]] = deque()
         self.lock = threading.Lock()
@@ -345,7 +363,8 @@ class Backend:
                                    for ns, u in usage.get(name, {}).items()}
             if idx is not None:
                 with idx.lock:
-                    for ns_name, ns in idx.namespaces.items():
+                    stores: list[tuple[str, Any]] = [*idx.namespaces.items(), *idx.documents.items()]
+                    for ns_name, ns in stores:
                         entry = nss.setdefault(ns_name, {"read_units": 0.0, "write_units": 0.0})
                         entry["storage_bytes"] = int(ns.total_bytes * scale)
                         entry["record_count"] = ns.n

@@ -59,6 +59,21 @@ def record_bytes(id_bytes: int, dimension: int = 0, metadata: int = 0, sparse_nn
     return int(id_bytes) + int(metadata) + 4 * int(dimension) + 8 * int(sparse_nnz)
 
 
+def document_bytes(id_bytes: int, fields_json_bytes: int, dimension: int = 0, sparse_nnz: int = 0) -> int:
+    """Billable size of one document (Documents API, 2026-07): its id, its non-vector fields as
+    compact JSON (text and metadata), 4 B per dense value and 8 B per sparse entry — the record
+    formula with the document's text counted like metadata. Added 2026-12-05; Pinecone publishes no
+    separate document-size formula, so the record one is applied."""
+    return record_bytes(id_bytes, dimension, fields_json_bytes, sparse_nnz)
+
+
+def egress_bytes(payload: Any) -> int:
+    """``usage.egress_bytes`` of a Documents API read (2026-07 spec: "the billed egress for this
+    response, in bytes, measured on the encoded response payload"): the compact JSON of what the
+    response returns (the matches or the documents), without the envelope. Added 2026-12-05."""
+    return len(orjson.dumps(payload, option=orjson.OPT_SERIALIZE_NUMPY))
+
+
 def query_read_units(namespace_bytes: float, *, minimum: float = QUERY_MIN_RU) -> float:
     """RU for one query: 1 RU per GB of the *namespace* queried, at least 0.25.
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pinecone_ops.emulator import admin, catalogue
 from pinecone_ops.emulator.control import urls as control_urls
+from pinecone_ops.emulator.documents import urls as document_urls
 from pinecone_ops.emulator.vectors import urls as vector_urls
 
-TABLES = {"control": control_urls.URLS, "vectors": vector_urls.URLS, "admin": admin.URLS}
+TABLES = {"control": control_urls.URLS, "vectors": vector_urls.URLS, "documents": document_urls.URLS,
+          "admin": admin.URLS}
 
 
 def test_every_route_names_an_operation_of_its_plane():
@@ -31,5 +33,7 @@ def test_only_writes_are_journaled_and_every_pinecone_write_is():
             assert op.journaled == op.write, op.name
     assert {op.name for op in catalogue.OPERATIONS.values() if op.plane == "vectors" and op.write} == {
         "upsert", "update", "delete", "create_namespace", "delete_namespace"}
+    assert {op.name for op in catalogue.OPERATIONS.values() if op.plane == "documents" and op.write} == {
+        "upsert_documents", "update_documents", "delete_documents"}
     assert all(op.on_index is not None for op in catalogue.OPERATIONS.values()
-               if op.plane == "vectors" and op.write), "a lagging replica must be able to repeat every write"
+               if op.data_plane and op.write), "a lagging replica must be able to repeat every write"

@@ -12,12 +12,10 @@ from pinecone_ops.emulator.calls import LATEST
 from pinecone_ops.emulator.control import pods, quotas
 from pinecone_ops.emulator.control.names import deletion_protection as check_deletion_protection
 from pinecone_ops.emulator.control.names import merge_tags, validate_name, validate_tags
-from pinecone_ops.emulator.exceptions import AlreadyExists, Forbidden, InvalidArgument, NotFound
+from pinecone_ops.emulator.control.schema import MAX_DIMENSION, METRICS
+from pinecone_ops.emulator.exceptions import AlreadyExists, Forbidden, InvalidArgument, NotFound, Unprocessable
 from pinecone_ops.emulator.state import Backend, Index, IndexConfig
 from pinecone_ops.emulator.storage.store import NamespaceStore
-
-METRICS = ("cosine", "euclidean", "dotproduct")
-MAX_DIMENSION = 20_000
 
 #: Serverless cloud → regions Pinecone offers (docs "Cloud regions", 2026).
 SERVERLESS_REGIONS: dict[str, tuple[str, ...]] = {
@@ -53,6 +51,10 @@ def validate_deployment(deployment: dict[str, Any], vector_type: str = "dense") 
         return deployment
     if kind != "managed":
         raise InvalidArgument(f"deployment_type must be 'managed', 'pod' or 'byoc', got {kind!r}")
+    unknown = sorted(set(deployment) - {"deployment_type", "cloud", "region"})
+    if unknown:  # e.g. a 9.x-style {"serverless": {...}}: Pinecone refuses the body, it never guesses
+        raise Unprocessable(f"Failed to deserialize the JSON body into the target type: deployment: unknown field "
+                            f"`{unknown[0]}`, expected one of `deployment_type`, `cloud`, `region`")
     cloud, region = deployment.get("cloud") or "aws", deployment.get("region") or "us-east-1"
     if not isinstance(cloud, str) or not isinstance(region, str) or region not in SERVERLESS_REGIONS.get(cloud, ()):
         raise NotFound(f"Resource cloud: {cloud} region: {region} not found.")
@@ -83,11 +85,12 @@ def create_index(backend: Backend, *, name: Any, dimension: Any, metric: Any, ve
                  deployment: dict[str, Any], schema_fields: dict[str, Any],
                  deletion_protection: Any = "disabled", tags: Any = None, version: str = LATEST,
                  namespaces: dict[str, NamespaceStore] | None = None,
-                 extra: dict[str, Any] | None = None, now: float | None = None) -> Index:
+                 extra: dict[str, Any] | None = None, now: float | None = None, api: str = "vectors") -> Index:
     """Create an index (``namespaces``: records to start with, from a collection or a backup;
     ``now``: the creation time, given when the journal replays the call)."""
     validate_name(name)
-    validate_vectors(dimension, metric, vector_type)
+    if api == "vectors":  # a document index's fields were checked by control/schema.py
+        validate_vectors(dimension, metric, vector_type)
     check_deletion_protection(deletion_protection)
     if not isinstance(deployment, dict):
         raise InvalidArgument("deployment must be a JSON object")
@@ -97,7 +100,7 @@ def create_index(backend: Backend, *, name: Any, dimension: Any, metric: Any, ve
     cfg = IndexConfig(name=name, dimension=dimension, metric=metric, vector_type=vector_type,
                       deployment=dep, schema_fields=schema_fields,
                       deletion_protection=deletion_protection, tags=validate_tags(tags),
-                      created_at=backend.clock() if now is None else now, extra=dict(extra or {}))
+                      created_at=backend.clock() if now is None else now, extra=dict(extra or {}), api=api)
     delay = backend.fault(name, "index_init_ms")
     with backend.lock:
         if name in backend.indexes:

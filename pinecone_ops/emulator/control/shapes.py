@@ -16,12 +16,13 @@ import uuid
 from typing import Any
 
 from pinecone_ops.emulator.calls import is_legacy
+from pinecone_ops.emulator.control import schema as index_schema
 from pinecone_ops.emulator.control.pods import legacy_pod_spec
 from pinecone_ops.emulator.exceptions import InvalidArgument, Unprocessable
 from pinecone_ops.emulator.state import Backup, Collection, IndexConfig, RestoreJob
+from pinecone_ops.emulator.storage import fields as field_kinds
 
-DENSE_FIELD = "_values"
-SPARSE_FIELD = "_sparse_values"
+DENSE_FIELD, SPARSE_FIELD = index_schema.DENSE_FIELD, index_schema.SPARSE_FIELD
 DEFAULT_DEPLOYMENT = {"deployment_type": "managed", "cloud": "aws", "region": "us-east-1"}
 
 
@@ -50,21 +51,28 @@ def _parse_2026(body: dict) -> dict[str, Any]:
     fields = schema.get("fields") if isinstance(schema, dict) else None
     if not isinstance(fields, dict) or not fields:
         raise InvalidArgument("schema.fields must declare at least one field")
-    dense = [(k, f) for k, f in fields.items() if isinstance(f, dict) and f.get("type") == "dense_vector"]
-    sparse = [(k, f) for k, f in fields.items() if isinstance(f, dict) and f.get("type") == "sparse_vector"]
-    if len(dense) > 1 or len(sparse) > 1:
-        raise InvalidArgument("An index may declare at most one dense_vector and one sparse_vector field")
-    if dense:
-        f = dense[0][1]
-        dimension, metric, vector_type = f.get("dimension"), f.get("metric", "cosine"), "dense"
-    elif sparse:
-        dimension, metric, vector_type = None, sparse[0][1].get("metric", "dotproduct"), "sparse"
-    else:
-        raise InvalidArgument("The local Pinecone serves vector indexes: declare a dense_vector or sparse_vector field")
     deployment = _object(body.get("deployment") or dict(DEFAULT_DEPLOYMENT), "deployment")
-    return dict(name=body["name"], dimension=dimension, metric=metric, vector_type=vector_type,
-                deployment=dict(deployment), schema_fields=dict(fields),
-                deletion_protection=body.get("deletion_protection") or "disabled", tags=body.get("tags"))
+    common = dict(name=body["name"], deployment=dict(deployment),
+                  deletion_protection=body.get("deletion_protection") or "disabled", tags=body.get("tags"))
+    if not index_schema.is_vector_schema(fields):
+        # Named fields: a document index, served by the Documents API only.
+        doc_fields = index_schema.validate_document_schema(fields)
+        dense = field_kinds.dense_field(doc_fields)
+        dimension, metric = (dense[1]["dimension"], dense[1]["metric"]) if dense else (None, "dotproduct")
+        vector_type = "dense" if dense else "sparse"
+        return dict(dimension=dimension, metric=metric, vector_type=vector_type, schema_fields=doc_fields,
+                    api="documents", **common)
+    dense_spec, sparse_spec = fields.get(DENSE_FIELD), fields.get(SPARSE_FIELD)
+    if dense_spec is not None and (not isinstance(dense_spec, dict) or dense_spec.get("type") != "dense_vector"):
+        raise InvalidArgument(f"{DENSE_FIELD} is reserved for the dense_vector field of a vector index")
+    if sparse_spec is not None and (not isinstance(sparse_spec, dict) or sparse_spec.get("type") != "sparse_vector"):
+        raise InvalidArgument(f"{SPARSE_FIELD} is reserved for the sparse_vector field of a vector index")
+    if dense_spec is not None:
+        dimension, metric, vector_type = dense_spec.get("dimension"), dense_spec.get("metric", "cosine"), "dense"
+    else:
+        assert sparse_spec is not None
+        dimension, metric, vector_type = None, sparse_spec.get("metric", "dotproduct"), "sparse"
+    return dict(dimension=dimension, metric=metric, vector_type=vector_type, schema_fields=dict(fields), **common)
 
 
 def _parse_2025(body: dict) -> dict[str, Any]:

@@ -38,7 +38,7 @@ def catch_up(replica: Replica, now: float) -> None:
 def route(backend: Backend, op: Operation, call: Call) -> None:
     """Before a data-plane call: reads go to the lagging replica; the first write under lag
     starts one."""
-    if op.plane != "vectors" or call.index_name is None:
+    if not op.data_plane or call.index_name is None:
         return
     idx = backend.get_index(call.index_name)
     if idx is None:
@@ -61,7 +61,7 @@ def route(backend: Backend, op: Operation, call: Call) -> None:
 
 def replicate(backend: Backend, op: Operation, call: Call, result: Result) -> None:
     """After an acknowledged data-plane write: queue it for the replica, due after the lag."""
-    if op.plane != "vectors" or not op.write or call.index_name is None:
+    if not op.data_plane or not op.write or call.index_name is None:
         return
     idx = backend.get_index(call.index_name)
     replica = None if idx is None else idx.replica

@@ -1,5 +1,5 @@
 """The whole local Pinecone as one Starlette app: the admin and control planes at the root, the
-vector data plane under each index's host (``/index/{index_name}``).
+vector and document data planes under each index's host (``/index/{index_name}``).
 
 The vector routes are prefixed here rather than grouped under a Starlette ``Mount``: a Mount
 matches the rest of the path with ``.*``, which stops at a newline, so a namespace name ending in
@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from pinecone_ops.emulator import admin
 from pinecone_ops.emulator.control import urls as control_urls
+from pinecone_ops.emulator.documents import urls as document_urls
 from pinecone_ops.emulator.http.wire import endpoint, route, unrouted
 from pinecone_ops.emulator.state import Backend
 from pinecone_ops.emulator.vectors import urls as vector_urls
@@ -26,5 +27,7 @@ def create_app(backend: Backend) -> Starlette:
     fallback_path, fallback_op = vector_urls.FALLBACK
     vectors = _table(backend, vector_urls.URLS, vector_urls.PREFIX) + [
         Route(vector_urls.PREFIX + fallback_path, endpoint(backend, fallback_op), methods=_ALL_METHODS)]
-    routes = _table(backend, admin.URLS) + _table(backend, control_urls.URLS) + vectors
+    documents = _table(backend, document_urls.URLS, document_urls.PREFIX)
+    # The documents routes come before the vector plane's catch-all (its FALLBACK, last in `vectors`).
+    routes = _table(backend, admin.URLS) + _table(backend, control_urls.URLS) + documents + vectors
     return Starlette(routes=routes, exception_handlers={404: unrouted, 405: unrouted})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pinecone_ops.emulator.calls import Call, OnIndex, Operation, Result
-from pinecone_ops.emulator.exceptions import NotFound, Unimplemented
+from pinecone_ops.emulator.exceptions import InvalidArgument, NotFound, Unimplemented
 from pinecone_ops.emulator.state import Backend, Index, RuleContext
 from pinecone_ops.emulator.vectors import namespaces, records
 
@@ -41,9 +41,16 @@ def _fetch(ctx: RuleContext, idx: Index, call: Call) -> Any:
     return records.fetch(ctx, idx, call.query.get("ids", []), call.arg("namespace"), call.record)
 
 
+WRONG_API = ("Index {name} is a document index (created with a schema of named fields): it is served by the "
+             "Documents API (index.documents.upsert / search / fetch / update / delete / list), not the Vectors "
+             "API. An index stays on the API it was created with.")
+
+
 def _op(name: str, on_index: OnIndex, *, write: bool = False) -> Operation:
     def run(backend: Backend, call: Call) -> Result:
         idx = call.view or target(backend, call)
+        if idx.config.api != "vectors":
+            raise InvalidArgument(WRONG_API.format(name=idx.name))
         return Result(on_index(backend, idx, call))
 
     return Operation(name=name, plane="vectors", write=write, journaled=write, run=run, on_index=on_index)

@@ -1,0 +1,138 @@
+"""One namespace of a document index: the documents as JSON, their dense and sparse vectors as
+numpy arrays, and a tantivy index (BM25, positions for phrases) over the full-text fields.
+
+The tantivy index lives in memory and is rebuilt from the documents when a namespace is copied
+or unpickled (snapshots, lagging replicas), so the documents are the only state that matters.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import tantivy
+
+from pinecone_ops.emulator.storage import analysis
+from pinecone_ops.emulator.storage import fields as field_kinds
+
+ID_FIELD = "_id"
+_WRITER_HEAP = 15_000_000
+
+
+class DocumentNamespace:
+    """The documents of one namespace and the indexes that search them."""
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self._reset(fields)
+
+    def _reset(self, fields: dict[str, Any]) -> None:
+        self.fields = fields
+        self.docs: dict[str, dict[str, Any]] = {}
+        self.sizes: dict[str, int] = {}
+        self.dense: dict[str, np.ndarray] = {}
+        self.sparse: dict[str, dict[int, float]] = {}
+        self.total_bytes = 0
+        self._matrix: tuple[list[str], np.ndarray] | None = None
+        self._build_text_index()
+
+    # -------------------------------------------------------------- pickling: documents only
+    def __getstate__(self) -> dict[str, Any]:
+        return {"fields": self.fields, "docs": self.docs, "sizes": self.sizes}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._reset(state["fields"])
+        self.put_many([(rid, doc, state["sizes"][rid]) for rid, doc in state["docs"].items()])
+
+    # -------------------------------------------------------------- the tantivy index
+    def _build_text_index(self) -> None:
+        self.text_fields = field_kinds.text_fields(self.fields)
+        self.analyzers = {name: analysis.analyzer(fts) for name, fts in self.text_fields.items()}
+        self.tindex: tantivy.Index | None = None
+        if not self.text_fields:
+            return
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field(ID_FIELD, stored=True, tokenizer_name="raw")
+        for name in self.text_fields:
+            builder.add_text_field(name, stored=False, tokenizer_name=analysis.tokenizer_name(name),
+                                   index_option="position")
+        self.tindex = tantivy.Index(builder.build())
+        for name, an in self.analyzers.items():
+            self.tindex.register_tokenizer(analysis.tokenizer_name(name), an)
+
+    def searcher(self) -> tantivy.Searcher | None:
+        return None if self.tindex is None else self.tindex.searcher()
+
+    @property
+    def n(self) -> int:
+        return len(self.docs)
+
+    # -------------------------------------------------------------- writes
+    def put_many(self, items: list[tuple[str, dict[str, Any], int]]) -> int:
+        """Insert or replace documents; returns the bytes of the documents replaced."""
+        replaced = 0
+        writer = self._writer()
+        for rid, doc, size in items:
+            old = self.sizes.get(rid)
+            if old is not None:
+                replaced += old
+                self.total_bytes -= old
+                if writer is not None:
+                    writer.delete_documents_by_term(ID_FIELD, rid)
+            self.docs[rid] = doc
+            self.sizes[rid] = size
+            self.total_bytes += size
+            self._index_vectors(rid, doc)
+            if writer is not None:
+                text = {f: doc[f] for f in self.text_fields if isinstance(doc.get(f), str)}
+                writer.add_document(tantivy.Document(**{ID_FIELD: rid}, **text))
+        self._commit(writer)
+        return replaced
+
+    def remove_many(self, ids: list[str]) -> int:
+        """Delete documents (missing ids are skipped); returns the bytes freed."""
+        freed = 0
+        writer = self._writer()
+        for rid in ids:
+            size = self.sizes.pop(rid, None)
+            if size is None:
+                continue
+            freed += size
+            self.total_bytes -= size
+            del self.docs[rid]
+            self.dense.pop(rid, None)
+            self.sparse.pop(rid, None)
+            if writer is not None:
+                writer.delete_documents_by_term(ID_FIELD, rid)
+        self._commit(writer)
+        return freed
+
+    def _writer(self) -> tantivy.IndexWriter | None:
+        self._matrix = None
+        return None if self.tindex is None else self.tindex.writer(_WRITER_HEAP, 1)
+
+    def _commit(self, writer: tantivy.IndexWriter | None) -> None:
+        if writer is not None and self.tindex is not None:
+            writer.commit()
+            writer.wait_merging_threads()
+            self.tindex.reload()
+
+    def _index_vectors(self, rid: str, doc: dict[str, Any]) -> None:
+        self.dense.pop(rid, None)
+        self.sparse.pop(rid, None)
+        for name, f in self.fields.items():
+            value = doc.get(name)
+            if value is None:
+                continue
+            if f["type"] == "dense_vector":
+                self.dense[rid] = np.asarray(value, dtype=np.float32)
+            elif f["type"] == "sparse_vector":
+                self.sparse[rid] = dict(zip(value["indices"], value["values"], strict=True))
+
+    # -------------------------------------------------------------- reads
+    def matrix(self) -> tuple[list[str], np.ndarray]:
+        """Ids and dense vectors of the documents that have one (cached until the next write)."""
+        if self._matrix is None:
+            ids = list(self.dense)
+            dim = next(iter(self.dense.values())).shape[0] if ids else 0
+            mat = np.stack([self.dense[i] for i in ids]) if ids else np.zeros((0, dim), dtype=np.float32)
+            self._matrix = (ids, mat)
+        return self._matrix
