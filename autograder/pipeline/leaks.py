@@ -1,40 +1,22 @@
-"""What students may see: feedback preprocessors and a last-line leak guard.
+"""What students may see: the feedback preprocessors the pipeline forces, and a last-line leak guard.
 
 nbgrader's feedback renders the autograded notebook, which holds the hidden tests, mark schemes and
 tracebacks that quote them (jupyter/nbgrader#917, #1363). The pipeline sets these preprocessors for
-feedback whatever the course config says, and then checks the HTML for any hidden line.
+feedback whatever the course config says (the redaction itself is
+``autograder/preprocessors/redact_tracebacks.py``), then searches every page for hidden lines.
 """
 from __future__ import annotations
 
 import html
 import re
 
-from nbgrader import utils as nbg_utils
-from nbgrader.preprocessors import NbGraderPreprocessor
-
 FEEDBACK_PREPROCESSORS = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbgrader.preprocessors.ClearMarkScheme",
-    "autograder.pipeline.redact.RedactForStudents",
+    "autograder.preprocessors.redact_tracebacks.RedactForStudents",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
-
-
-class RedactForStudents(NbGraderPreprocessor):
-    """Grade-cell errors become ``ExcName: message``; saved widget state is dropped."""
-
-    def preprocess(self, nb, resources):  # noqa: D102 (nbconvert API)
-        nb.metadata.pop("widgets", None)
-        return super().preprocess(nb, resources)
-
-    def preprocess_cell(self, cell, resources, index):  # noqa: D102
-        if cell.cell_type == "code" and nbg_utils.is_grade(cell):
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
-                    out["traceback"] = [f"{out.get('ename')}: {out.get('evalue')}"]
-        return cell, resources
-
 
 _HIDDEN = re.compile(r"BEGIN HIDDEN TESTS(.*?)END HIDDEN TESTS", re.S)
 _SCHEME = re.compile(r"=== BEGIN MARK SCHEME ===(.*?)=== END MARK SCHEME ===", re.S)
@@ -45,8 +27,8 @@ def secret_lines(source_cells: list[str], release_text: str, min_len: int = 12) 
     lines: set[str] = set()
     for src in source_cells:
         for block in _HIDDEN.findall(src) + _SCHEME.findall(src):
-            for line in block.splitlines():
-                line = line.strip().lstrip("#").strip()
+            for raw in block.splitlines():
+                line = raw.strip().lstrip("#").strip()
                 if len(line) >= min_len and line not in release_text:
                     lines.add(line)
     return lines
