@@ -69,21 +69,16 @@ c.ClearMetadataPreprocessor.clear_cell_metadata = False
 c.ClearMetadataPreprocessor.clear_notebook_metadata = True
 c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {"kernelspec", "language_info"}
 
-# Feedback: no hidden-test source, no mark schemes, no tracebacks quoting hidden asserts.
-# The check functions raise AssertionError with messages written for learners, so the redacted
-# "AssertionError: <message>" line is the useful part.
-c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
-    "nbgrader.preprocessors.ClearHiddenTests",
-    "nbgrader.preprocessors.ClearMarkScheme",
-    "autograder.preprocessors.redact_tracebacks.RedactForStudents",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-]
+# Feedback: no hidden-test source, no mark schemes, no tracebacks quoting hidden asserts
+# (GetGrades, ClearHiddenTests, ClearMarkScheme, autograder's RedactForStudents, CSS; the same chain
+# the grading pipeline forces). The check functions raise AssertionError with messages written for
+# learners, so the redacted "AssertionError: <message>" line is the useful part.
+from autograder import lms, preprocessors  # noqa: E402 (needs the course root on sys.path, set above)
+
+c.GenerateFeedback.preprocessors = list(preprocessors.FEEDBACK)
 
 # LMS zips: "<student>_<assignment>.ipynb" and Canvas's "<student>[_LATE]_<user id>_<submission id>_<assignment>.ipynb"
 # -> submitted/<student>/<assignment>/<assignment>.ipynb (the student is the first token, never a number after it).
 # The pattern is autograder/lms.py's (standard library only), for this course's notebooks.
-from autograder import lms  # noqa: E402 (needs the course root on sys.path, set above)
-
 c.ZipCollectApp.collector_plugin = "nbgrader.plugins.FileNameCollectorPlugin"
 c.FileNameCollectorPlugin.named_regexp = lms.named_regexp(lms.notebooks(ASSIGNMENTS))

@@ -1,22 +1,14 @@
-"""What students may see: the feedback preprocessors the pipeline forces, and a last-line leak guard.
+"""The last-line leak guard: hidden lines that must never reach a feedback page.
 
 nbgrader's feedback renders the autograded notebook, which holds the hidden tests, mark schemes and
-tracebacks that quote them (jupyter/nbgrader#917, #1363). The pipeline sets these preprocessors for
-feedback whatever the course config says (the redaction itself is
+tracebacks that quote them (jupyter/nbgrader#917, #1363). The pipeline renders feedback with
+``autograder.preprocessors.FEEDBACK`` whatever the course config says (the redaction itself is
 ``autograder/preprocessors/redact_tracebacks.py``), then searches every page for hidden lines.
 """
 from __future__ import annotations
 
 import html
 import re
-
-FEEDBACK_PREPROCESSORS = [
-    "nbgrader.preprocessors.GetGrades",
-    "nbgrader.preprocessors.ClearHiddenTests",
-    "nbgrader.preprocessors.ClearMarkScheme",
-    "autograder.preprocessors.redact_tracebacks.RedactForStudents",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-]
 
 _HIDDEN = re.compile(r"BEGIN HIDDEN TESTS(.*?)END HIDDEN TESTS", re.S)
 _SCHEME = re.compile(r"=== BEGIN MARK SCHEME ===(.*?)=== END MARK SCHEME ===", re.S)

@@ -20,6 +20,8 @@ from typing import Any
 
 import nbformat
 
+from autograder import preprocessors
+
 from . import leaks, server, tamper
 from .coursedir import Template, child_env, make_scratch, wrapper_config
 from .limits import MARKER, Outcome, run_limited
@@ -167,7 +169,7 @@ c.GuardedExecute.progress_file = {str(progress)!r}
 c.GuardedExecute.skip_cells = {json.dumps({str(k): v for k, v in skip.items()})}
 c.GuardedExecute.max_output_bytes = {opts.max_output_kb * 1024}
 c.GuardedExecute.startup_timeout = 180   # kernels start slowly on a loaded machine
-c.GenerateFeedback.preprocessors = {leaks.FEEDBACK_PREPROCESSORS!r}
+c.GenerateFeedback.preprocessors = {preprocessors.FEEDBACK!r}
 """
 
 

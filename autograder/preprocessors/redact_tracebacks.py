@@ -2,8 +2,8 @@
 
 A traceback through a hidden test quotes its source (jupyter/nbgrader#917, #1363); the message our
 checks raise is written for learners, so ``ExcName: message`` is what the feedback keeps. Saved
-widget state can hold solution outputs, so it is dropped. Named in nbgrader_config.py's
-``GenerateFeedback.preprocessors`` and forced by the pipeline (``pipeline/leaks.py``).
+widget state can hold solution outputs, so it is dropped. Part of ``autograder.preprocessors.FEEDBACK``
+(the course config's and the pipeline's feedback chain).
 """
 from __future__ import annotations
 
