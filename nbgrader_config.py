@@ -15,7 +15,8 @@ c.CourseDirectory.root = _ROOT
 c.CourseDirectory.course_id = "pinecone-ops"
 # never copy caches from source/<phase>/ into release/ or over submissions
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".hypothesis", ".pytest_cache"]
-#: The six assignments, in course order (see docs/course.md).
+#: The six assignments, in course order (see docs/course.md). The one assignment list: the grader
+#: and the course tests read it from here (autograder.pipeline.coursedir.assignments).
 ASSIGNMENTS = ["phase1", "phase2", "phase3", "phase4", "phase5", "phase6"]
 
 # Hidden tests do `from autograder.checks.phaseN import ...`: the kernel nbgrader starts inherits
@@ -68,18 +69,16 @@ c.ClearMetadataPreprocessor.clear_cell_metadata = False
 c.ClearMetadataPreprocessor.clear_notebook_metadata = True
 c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {"kernelspec", "language_info"}
 
-# Feedback: no hidden-test source, no mark schemes, no tracebacks quoting hidden asserts.
-# The check functions raise AssertionError with messages written for learners, so the redacted
-# "AssertionError: <message>" line is the useful part.
-c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
-    "nbgrader.preprocessors.ClearHiddenTests",
-    "nbgrader.preprocessors.ClearMarkScheme",
-    "autograder.nbgrader_ext.RedactGradeCellTracebacks",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-]
+# Feedback: no hidden-test source, no mark schemes, no tracebacks quoting hidden asserts
+# (GetGrades, ClearHiddenTests, ClearMarkScheme, autograder's RedactForStudents, CSS; the same chain
+# the grading pipeline forces). The check functions raise AssertionError with messages written for
+# learners, so the redacted "AssertionError: <message>" line is the useful part.
+from autograder import lms, preprocessors  # noqa: E402 (needs the course root on sys.path, set above)
+
+c.GenerateFeedback.preprocessors = list(preprocessors.FEEDBACK)
 
 # LMS zips: "<student>_<assignment>.ipynb" and Canvas's "<student>[_LATE]_<user id>_<submission id>_<assignment>.ipynb"
-# -> submitted/<student>/<assignment>/<assignment>.ipynb (the student is the first token, never a number after it)
+# -> submitted/<student>/<assignment>/<assignment>.ipynb (the student is the first token, never a number after it).
+# The pattern is autograder/lms.py's (standard library only), for this course's notebooks.
 c.ZipCollectApp.collector_plugin = "nbgrader.plugins.FileNameCollectorPlugin"
-c.FileNameCollectorPlugin.named_regexp = r"^(?P<student_id>[A-Za-z0-9.\-]+?)_(?:LATE_)?(?:\d+_)*(?P<file_id>phase[1-6]\.ipynb)$"
+c.FileNameCollectorPlugin.named_regexp = lms.named_regexp(lms.notebooks(ASSIGNMENTS))

@@ -6,7 +6,8 @@ import itertools
 import math
 import os
 import uuid
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 
 def property_test_imports():
@@ -35,7 +36,7 @@ def raises(fn, *args, **kwargs) -> BaseException | None:
     """Call ``fn``; return the exception it raised (None if it returned)."""
     try:
         fn(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 (any exception counts as "refused")
+    except Exception as exc:  # any exception counts as "refused"
         return exc
     return None
 
@@ -68,7 +69,7 @@ def admin():
 
             adm = _admin()
             adm.requests(since=2**62)  # reachable?
-        except Exception:  # noqa: BLE001 (real Pinecone: no admin API)
+        except Exception:  # real Pinecone: no admin API
             adm = None
         _ADMIN.append(adm)
     return _ADMIN[0]
@@ -119,7 +120,7 @@ def set_options(**kw) -> bool:
         return False
     try:
         adm.set_options(**kw)
-    except Exception:  # noqa: BLE001 (option not known to this server version)
+    except Exception:  # option not known to this server version
         return False
     return True
 

@@ -115,7 +115,7 @@ def check_inventory(inventory) -> None:
         shown = [p for p in plan_project(0) + [LEGACY_POD] if p.name in names]  # the notebook's project
         for plan in plans + shown:
             row = _row_for(rows, plan.name)
-            expect(ROW_KEYS <= set(row), f"row {plan.name!r} lacks {sorted(ROW_KEYS - set(row))}")
+            expect(set(row) >= ROW_KEYS, f"row {plan.name!r} lacks {sorted(ROW_KEYS - set(row))}")
             want = {"name": plan.name, "kind": plan.kind, "dimension": plan.dimension, "metric": plan.metric,
                     "protected": plan.protected, "env": plan.tags.get("env"), "records": plan.records}
             for key, value in want.items():

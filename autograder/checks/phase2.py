@@ -2,11 +2,21 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 
-from autograder.checks.common import (client, env_var, expect, fresh_name, log_available, property_test_imports, raises,
-                                      set_options, watch)
+from autograder.checks.common import (
+    client,
+    env_var,
+    expect,
+    fresh_name,
+    log_available,
+    property_test_imports,
+    raises,
+    set_options,
+    watch,
+)
 
 TAGS = {"project": "movie-recs", "env": "dev"}
 
@@ -89,7 +99,7 @@ def check_batches(batches, record_bytes) -> None:
             expect(len(b) <= max_records, f"a batch has {len(b)} records; the limit was {max_records}")
             size = sum(record_bytes(r) for r in b)
             expect(size <= max_bytes, f"a batch holds {size} bytes; the limit was {max_bytes}")
-        for a, b in zip(out, out[1:]):
+        for a, b in pairwise(out):
             fits = len(a) < max_records and sum(record_bytes(r) for r in a) + record_bytes(b[0]) <= max_bytes
             expect(not fits, "a batch was closed although the next record still fit: every extra request costs "
                    "at least 5 WU, so fill each batch as far as both limits allow")
@@ -127,7 +137,7 @@ def _tricky_frame():
 
 
 def _clean(value) -> bool:
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, (bool, str)):
         return True
     if isinstance(value, (int, float)):
         return math.isfinite(value) and type(value) in (int, float)
@@ -142,7 +152,7 @@ def check_movie_records(movie_records) -> None:
     vecs = np.arange(3 * 4, dtype="float32").reshape(3, 4) / 10
     recs = movie_records(df, vecs)
     expect(len(recs) == 3, f"one record per film: expected 3, got {len(recs)}")
-    for rec, (_, row), vec in zip(recs, df.iterrows(), vecs):
+    for rec, (_, row), vec in zip(recs, df.iterrows(), vecs, strict=True):   # 3 each, checked above
         expect(rec["id"] == row["id"], f"record ids must be the films' ids ({row['id']!r}), got {rec['id']!r}")
         vals = list(rec["values"])
         expect(len(vals) == 4 and np.allclose(vals, vec), f"{row['id']}: values must be that film's vector")

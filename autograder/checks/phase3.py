@@ -7,8 +7,17 @@ import string
 import time
 import zlib
 
-from autograder.checks.common import (admin, client, expect, fresh_name, log_available, property_test_imports, raises, set_options,
-                                      watch)
+from autograder.checks.common import (
+    admin,
+    client,
+    expect,
+    fresh_name,
+    log_available,
+    property_test_imports,
+    raises,
+    set_options,
+    watch,
+)
 
 # ------------------------------------------------------------------------------------ filters
 
@@ -87,7 +96,7 @@ def check_filters(FILTERS) -> float:
             want = _selected(index, ref, n)
             try:
                 got = _selected(index, flt, n)
-            except Exception as exc:  # noqa: BLE001 (Pinecone rejected the filter)
+            except Exception as exc:  # Pinecone rejected the filter
                 print(f"✗ {key}: Pinecone rejected the filter: {exc}")
                 continue
             if got == want:
@@ -220,7 +229,8 @@ def check_tenants(upsert_tenant, search_tenant) -> None:
             expect(ids, f"search_tenant(index, {tenant!r}, ...) returned nothing")
             leaked = [i for i in ids if not str(i).startswith(f"{tenant}-")]
             expect(not leaked, f"search_tenant for {tenant!r} returned other tenants' records: {leaked[:3]}")
-            expect(len(ids) == min(10, n), f"search_tenant for {tenant!r} should return {min(10, n)} ids, got {len(ids)}")
+            expect(len(ids) == min(10, n),
+                   f"search_tenant for {tenant!r} should return {min(10, n)} ids, got {len(ids)}")
             if scaled and log_available():
                 queries = [e for e in log if e.get("operation") == "query"]
                 expect(len(queries) == 1, f"search_tenant made {len(queries)} queries; one does it")

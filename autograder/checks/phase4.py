@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import random
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from autograder.checks.common import client, close, expect, fresh_name, log_available, watch
 
@@ -118,13 +118,14 @@ def check_refused_changes(refused_changes: Callable, make_legacy_pod_index: Call
         with watch(name) as log:
             try:
                 got = refused_changes(pc, name)
-            except Exception as exc:  # noqa: BLE001 (the learner must catch it)
+            except Exception as exc:  # the learner must catch it
                 raise AssertionError(f"refused_changes let a {type(exc).__name__} escape: catch the refusal and "
                                      "return its status code") from None
         expect(isinstance(got, dict) and set(got) >= {"shrink", "change_type"},
                "refused_changes should return {'shrink': status, 'change_type': status}")
         dep = pc.describe_index(name).deployment
-        expect(dep.pod_type == "p1.x2", f"a refused change must leave the index as it was (p1.x2), it is {dep.pod_type}")
+        expect(dep.pod_type == "p1.x2",
+               f"a refused change must leave the index as it was (p1.x2), it is {dep.pod_type}")
         if log_available():
             failed = [e for e in _configures(log) if int(e.get("status", 0)) >= 400]
             sent = [str(((e.get("params") or {}).get("deployment") or {}).get("pod_type", "")) for e in failed]
@@ -144,7 +145,7 @@ def check_protect(protect: Callable, make_legacy_pod_index: Callable) -> None:
         with watch(name) as log:
             try:
                 got = protect(pc, name)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise AssertionError(f"protect let a {type(exc).__name__} escape: catch the refused delete") from None
         expect(pc.has_index(name), "the index was deleted: enable deletion protection before trying to delete")
         expect(pc.describe_index(name).deletion_protection == "enabled", "deletion protection is not enabled")

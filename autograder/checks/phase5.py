@@ -10,7 +10,8 @@ import contextlib
 import io
 import math
 import random
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from autograder.checks.common import admin, client, close, expect, fresh_name, raises
 
@@ -77,7 +78,8 @@ def check_monthly_bill(monthly_bill: Callable) -> None:
     for storage, ru, wu, egress, plan in bill_cases():
         want = expected_bill(storage, ru, wu, egress, plan)
         got = monthly_bill(storage, ru, wu, egress_gb=egress, plan=plan)
-        expect(isinstance(got, (int, float)) and close(got, want, rel=1e-9, abs_=0.021),  # invoice-style line rounding is fine
+        # abs_: invoice-style line rounding is fine
+        expect(isinstance(got, (int, float)) and close(got, want, rel=1e-9, abs_=0.021),
                f"monthly_bill({storage}, {ru:,}, {wu:,}, egress_gb={egress}, plan={plan!r}) should be "
                f"${want:,.2f}, got {got!r}. Check the minimum, the egress allowance and how "
                f"{plan!r} is billed ({_plan_prices(plan)['billing']}).")
@@ -148,7 +150,7 @@ def check_break_even(break_even_qps: Callable, plot_crossover: Callable) -> None
         expect(len(xs) >= 2 and close(max(xs), max_qps, rel=1e-6),
                f"the on-demand line should run from 0 to max_qps={max_qps}")
         slope = SECONDS_PER_MONTH * gb * 16.0 / 1e6
-        expect(all(close(y, x * slope, rel=1e-6, abs_=1e-6) for x, y in zip(xs, ys)),
+        expect(all(close(y, x * slope, rel=1e-6, abs_=1e-6) for x, y in zip(xs, ys, strict=False)),
                "the on-demand line should be the monthly read cost at each QPS (16 $/M RU)")
         ded = labels["dedicated"].get_ydata()
         expect(all(close(y, drn, rel=1e-9) for y in ded), "the dedicated line should be flat at drn_monthly")
@@ -207,7 +209,7 @@ def _both_runs(efficient: Callable, wasteful: Callable, make_workload: Callable,
         try:
             got, got_units = _run_metered(efficient, data, dimension)
             error = None
-        except Exception as exc:  # noqa: BLE001 (reported to the learner below)
+        except Exception as exc:  # reported to the learner below
             got, got_units, error = None, None, exc
         _RUNS[key] = {"ref": ref, "ref_units": ref_units, "got": got, "got_units": got_units, "error": error}
     return _RUNS[key]
@@ -219,7 +221,8 @@ def _identical(run: dict, seed: int) -> None:
     ref, got = run["ref"], run["got"]
     expect(isinstance(got, dict) and set(got) == set(ref),
            f"efficient_workload must return a dict with the keys {sorted(ref)}, like wasteful_workload")
-    for i, (want, have) in enumerate(zip(ref["answers"], got["answers"])):
+    # a missing answer is reported by the length check below, with its own message
+    for i, (want, have) in enumerate(zip(ref["answers"], got["answers"], strict=False)):
         expect(list(have) == list(want),
                f"on other tenants' data (seed {seed}) question {i} should answer {want}, yours answered "
                f"{have}. Query the tenant's own namespace; the ids and their order must not change.")

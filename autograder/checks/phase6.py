@@ -5,17 +5,15 @@ them, and judged by what the local Pinecone saw (request log) and by the data le
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import tempfile
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 from autograder.checks.common import admin, client, close, expect, fresh_name, log_available, set_options
-
 
 # -- monitoring -------------------------------------------------------------------------------------
 
@@ -66,9 +64,10 @@ def check_health(health_report: Callable) -> None:
         dim = 8
         _pod_index(pc, names[0], dim)
         _pod_index(pc, names[1], dim)
-        pc.create_index(name=names[2], dimension=dim, metric="cosine", spec=ServerlessSpec(cloud="aws", region="us-east-1"))
+        pc.create_index(name=names[2], dimension=dim, metric="cosine",
+                        spec=ServerlessSpec(cloud="aws", region="us-east-1"))
         rng = np.random.default_rng(7)
-        for name, n in zip(names, (900, 90, 500)):
+        for name, n in zip(names, (900, 90, 500), strict=True):
             idx = pc.Index(name=name)
             vecs = rng.standard_normal((n, dim)).round(5)
             for start in range(0, n, 300):
@@ -78,7 +77,8 @@ def check_health(health_report: Callable) -> None:
                "grader setup: the local Pinecone reports no pod fullness (ask your instructor)")
         threshold = (full[names[0]] + full[names[1]]) / 2
         rows = {row["name"]: row for row in health_report(pc, threshold=threshold)}
-        for name, n, kind, alert in zip(names, (900, 90, 500), ("pod", "pod", "serverless"), (True, False, False)):
+        for name, n, kind, alert in zip(names, (900, 90, 500), ("pod", "pod", "serverless"), (True, False, False),
+                                        strict=True):
             expect(name in rows, f"health_report left out the index {name!r}: report every index in the project")
             row = rows[name]
             expect(row.get("kind") == kind, f"{name}: kind should be {kind!r}, got {row.get('kind')!r}")
@@ -148,7 +148,7 @@ def check_retries(with_retries: Callable) -> None:
         caught = None
         try:
             with_retries(fn, sleep=waits.append)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             caught = exc
         expect(caught is err and calls["n"] == 1 and not waits,
                f"a {err.status_code} will fail again: raise it at once without retrying (you made {calls['n']} "
@@ -162,7 +162,7 @@ def check_retries(with_retries: Callable) -> None:
     caught = None
     try:
         with_retries(fn, max_attempts=3, base_delay=0.01, sleep=waits.append)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         caught = exc
     expect(calls["n"] == 3 and caught is last,
            f"with max_attempts=3 make exactly 3 calls and re-raise the last error (you made {calls['n']})")
@@ -197,7 +197,7 @@ def _check_live_rate_limit(with_retries: Callable) -> None:
             try:
                 for _ in range(3):
                     answers.append(with_retries(lambda: idx.query(vector=[0.1, 0.2, 0.3, 0.4], top_k=1), sleep=sleep))
-            except Exception as exc:  # noqa: BLE001 (reported below)
+            except Exception as exc:  # reported below
                 failures.append(f"{type(exc).__name__}: {exc}"[:160])
 
         start = admin().last_seq()
@@ -265,7 +265,7 @@ def _migration(migrate, run_with_reader, make_source, contents) -> dict:
         error = None
         try:
             router, stats = run_with_reader(migrate, src, dst, probe)
-        except Exception as exc:  # noqa: BLE001 (reported below)
+        except Exception as exc:  # reported below
             router, stats, error = None, {"ok": 0, "failed": 0, "errors": []}, exc
         after = contents(pc.Index(name=dst)) if pc.has_index(dst) else None
         log = admin().requests(since=start) if log_available() else []
@@ -304,7 +304,10 @@ def check_migration(migrate: Callable, run_with_reader: Callable, make_source: C
     if not log_available():
         return
     log = m["log"]
-    seq = lambda e: int(e.get("seq", 0))  # noqa: E731
+
+    def seq(e: dict) -> int:
+        return int(e.get("seq", 0))
+
     dst_writes = [seq(e) for e in log if e.get("index") == m["dst"] and e.get("operation") == "upsert"]
     deletes = [seq(e) for e in log if e.get("operation") == "delete_index" and m["src"] in
                (e.get("index"), (e.get("params") or {}).get("name"))]
@@ -334,7 +337,6 @@ def _uuid(rng: random.Random) -> str:
 
 def scanner_cases(seed: int = 66) -> list[tuple[dict, list[int]]]:
     """Unseen notebooks: keys in code, markdown, stream and result outputs; decoys that are not keys."""
-    import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
     rng = random.Random(seed)
@@ -348,7 +350,7 @@ def scanner_cases(seed: int = 66) -> list[tuple[dict, list[int]]]:
         new_code_cell(f'record_id = "{_uuid(rng)}"  # a UUID that is a record id'),               # 5 decoy
         new_code_cell(f'pc = Pinecone(api_key="{_uuid(rng)}")'),                                  # 6 legacy key
         new_code_cell("config", outputs=[new_output("execute_result", execution_count=1,
-                      data={"text/plain": f"{{'pinecone_key': '{_uuid(rng)}'}}"})]),               # 7 legacy key in result
+                      data={"text/plain": f"{{'pinecone_key': '{_uuid(rng)}'}}"})]),  # 7 legacy key in result
         new_code_cell('prefix = "pcsk_short"'),                                                    # 8 too short
         new_code_cell("x = 1", outputs=[new_output("stream", name="stderr",
                       text=f"warning: token {_key(rng, 25)} expired")]),                          # 9 key in stderr

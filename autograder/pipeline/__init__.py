@@ -7,13 +7,17 @@ state file so an interrupted run continues. See docs/grading.md.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from .options import GradeOptions
+from .records import GradeResult, Job
 
-__all__ = ["GradeOptions", "grade_class"]
+__all__ = ["GradeOptions", "GradeResult", "Job", "grade_class"]
 
 
-def grade_class(*args, **kwargs):
-    """Grade submissions; see :func:`autograder.pipeline.run.grade_class`."""
+def grade_class(target: str, submissions: Path, opts: GradeOptions) -> list[GradeResult]:
+    """Grade submissions; see :func:`autograder.pipeline.run.grade_class` (imported on first use:
+    it pulls in nbgrader)."""
     from .run import grade_class as _grade_class
 
-    return _grade_class(*args, **kwargs)
+    return _grade_class(target, submissions, opts)

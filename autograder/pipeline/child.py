@@ -9,9 +9,10 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 
-def _cell_errors(nb_path: Path) -> list[dict]:
+def _cell_errors(nb_path: Path) -> list[dict[str, Any]]:
     """Every code cell whose output holds an error: number, grade id, grade?, 'ExcName: message'."""
     import nbformat
     from nbgrader import utils
@@ -30,28 +31,16 @@ def _cell_errors(nb_path: Path) -> list[dict]:
     return errors
 
 
-def _grades(root: Path, assignment: str, student: str) -> dict[str, list[dict]]:
-    from nbgrader.api import Gradebook
-
-    out: dict[str, list[dict]] = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        sub = gb.find_submission(assignment, student)
-        for nb in sub.notebooks:
-            out[nb.name] = [{"name": g.name, "max_score": g.max_score, "auto_score": g.auto_score,
-                             "needs_manual_grade": bool(g.needs_manual_grade),
-                             "cell_type": g.cell_type}
-                            for g in nb.grades]
-    return out
-
-
 def main(result_path: str) -> int:
     """Grade, then feedback; always writes the result file it can."""
     from nbgrader.apps.api import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
+    from autograder.pipeline.gradebook import submission_grades
+
     root = Path.cwd()
     job = json.loads((root / "job.json").read_text())
-    result: dict = {"autograde_ok": False, "feedback_ok": False}
+    result: dict[str, Any] = {"autograde_ok": False, "feedback_ok": False}
     host = os.environ.get("PINECONE_OPS_HOST", "")
     if job.get("server_port"):
         from autograder.pipeline.server import wait_for_port
@@ -68,7 +57,7 @@ def main(result_path: str) -> int:
     result["log"] = (res.get("log") or "")[-4000:]
     result["error"] = (res.get("error") or "")[-4000:]
     if result["autograde_ok"]:
-        result["grades"] = _grades(root, a, s)
+        result["grades"] = submission_grades(root / "gradebook.db", a, s)
         result["errors"] = {p.stem: _cell_errors(p)
                             for p in sorted((root / "autograded" / s / a).glob("*.ipynb"))}
         fb = api.generate_feedback(a, s, force=True)

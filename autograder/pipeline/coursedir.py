@@ -1,12 +1,19 @@
-"""The course being graded, and the scratch courses each submission is graded in.
+"""The course layer: the course's config, the grader's environment, nbgrader runs, scratch courses.
 
-A template per assignment is made once (``nbgrader generate_assignment`` in a scratch copy): it
-gives the gradebook with the assignment's cells (copied into every scratch course) and the release
-notebooks the tamper scan compares against. The course's own ``release/`` and gradebook are never
-touched.
+Everything that grades (the class pipeline, the course API in ``autograder/course.py`` and through
+it the course tests) goes through this module, so instructors and tests grade the same way:
+
+- :func:`assignments` is the one assignment list (``ASSIGNMENTS`` in nbgrader_config.py);
+- :func:`child_env` is the one environment nbgrader and its kernels run in;
+- :func:`build_template` makes, once per assignment (``nbgrader generate_assignment`` in a scratch
+  copy), the gradebook with the assignment's cells and the release notebooks;
+- :func:`make_scratch` is the one scratch course a submission (or a batch of them) is graded in.
+
+The course's own ``release/`` and gradebook are never touched.
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -15,6 +22,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 CONFIG = "nbgrader_config.py"
 #: the checkout that holds autograder/ (may differ from the course being graded, e.g. in tests)
@@ -34,18 +42,59 @@ def find_course(start: Path) -> Path:
                       "run from the course checkout or pass --course DIR")
 
 
+def _config_assignments(course: Path) -> list[str] | None:
+    """``ASSIGNMENTS = [...]`` of the course config, read without running the config."""
+    try:
+        tree = ast.parse((course / CONFIG).read_text())
+    except (OSError, SyntaxError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id == "ASSIGNMENTS":
+            return [str(a) for a in ast.literal_eval(value)]
+    return None
+
+
 def assignments(course: Path) -> list[str]:
-    """Assignment ids: folders of source/ that hold at least one notebook."""
-    return sorted(p.name for p in (course / "source").iterdir()
-                  if p.is_dir() and any(p.glob("*.ipynb")))
+    """The one assignment list: ``ASSIGNMENTS`` of the course config, in course order, keeping
+    those that have a source notebook."""
+    listed = _config_assignments(course)
+    if listed is None:
+        raise CourseError(f"{course / CONFIG} does not list its assignments; add e.g. "
+                          'ASSIGNMENTS = ["phase1", "phase2"] (the assignment ids, in course order)')
+    return [a for a in listed if any((course / "source" / a).glob("*.ipynb"))]
+
+
+def notebooks(course: Path, assignment: str) -> list[str]:
+    """Notebook names (without .ipynb) of one assignment's source."""
+    return sorted(p.stem for p in (course / "source" / assignment).glob("*.ipynb"))
+
+
+def course_pattern(course: Path) -> str | None:
+    """The course config's ``FileNameCollectorPlugin.named_regexp`` (nbgrader's own LMS key)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    try:
+        cfg = PyFileConfigLoader(CONFIG, path=str(course)).load_config()
+    except Exception:  # a broken config is reported by nbgrader itself later
+        return None
+    plugin = cfg.get("FileNameCollectorPlugin", {})
+    return plugin.get("named_regexp") or None
 
 
 def child_env(course: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment for nbgrader children and their kernels.
+    """The environment nbgrader and its kernels run in, for instructors and tests alike.
 
-    The course root goes on PYTHONPATH (hidden tests import ``autograder.checks``), the venv's bin on
-    PATH (nbgrader shells out to ``alembic``); real-Pinecone credentials are removed so grading
-    never reaches (or bills) a real project; BLAS threads are pinned so N workers use N cores.
+    The course root and the checkout go on PYTHONPATH (hidden tests import ``autograder.checks``),
+    the venv's bin on PATH (nbgrader shells out to ``alembic``); real-Pinecone credentials and a
+    standalone server's address are removed, so grading never reaches (or bills) a real project and
+    every kernel starts from the same backend choice; BLAS threads are pinned so N workers use N
+    cores; hashing is seeded so runs repeat.
     """
     env = {k: v for k, v in os.environ.items()
            if k not in ("PINECONE_API_KEY", "PINECONE_OPS_BACKEND", "PINECONE_OPS_HOST")}
@@ -57,6 +106,17 @@ def child_env(course: Path, extra: dict[str, str] | None = None) -> dict[str, st
     env["PYTHONHASHSEED"] = "0"
     env.update(extra or {})
     return env
+
+
+def nbgrader(args: list[str], cwd: Path, course: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run ``nbgrader <args>`` in ``cwd`` in :func:`child_env`; raise with its output when ``check``
+    and it fails."""
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=child_env(course),
+                          capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise CourseError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n"
+                          f"{(proc.stdout + proc.stderr)[-3000:]}")
+    return proc
 
 
 def wrapper_config(course: Path, root: Path, overrides: str = "") -> str:
@@ -80,14 +140,19 @@ class Template:
     root: Path
     notebooks: list[str]          # notebook names without .ipynb
     max_score: float
-    cells: list[dict]             # grade cells: notebook, name, max_score, cell_type
+    cells: list[dict[str, Any]]   # grade cells: notebook, name, max_score, cell_type
 
     @property
     def gradebook(self) -> Path:
         return self.root / "gradebook.db"
 
+    @property
+    def release_dir(self) -> Path:
+        """release/<assignment> exactly as nbgrader generated it from source/."""
+        return self.root / "release" / self.assignment
+
     def release(self, notebook: str) -> Path:
-        return self.root / "release" / self.assignment / f"{notebook}.ipynb"
+        return self.release_dir / f"{notebook}.ipynb"
 
     def source(self, notebook: str) -> Path:
         return self.root / "source" / self.assignment / f"{notebook}.ipynb"
@@ -104,10 +169,12 @@ def _fingerprint(course: Path, assignment: str) -> str:
 
 def build_template(course: Path, assignment: str, cache: Path) -> Template:
     """Generate (or reuse, when source and config are unchanged) the template of ``assignment``."""
+    from .gradebook import describe_assignment
+
     src = course / "source" / assignment
     if not src.is_dir():
         raise CourseError(f"no assignment {assignment!r} in {course / 'source'}; "
-                          f"known: {', '.join(assignments(course)) or 'none'}")
+                          f"known: {', '.join(_config_assignments(course) or []) or 'none'}")
     root = cache / "template" / assignment
     stamp = root / "fingerprint"
     meta = root / "template.json"
@@ -117,50 +184,27 @@ def build_template(course: Path, assignment: str, cache: Path) -> Template:
         root.mkdir(parents=True)
         shutil.copytree(src, root / "source" / assignment)
         (root / CONFIG).write_text(wrapper_config(course, root))
-        proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment,
-                               "--force"], cwd=root, env=child_env(course),
-                              capture_output=True, text=True)
+        proc = nbgrader(["generate_assignment", assignment, "--force"], root, course, check=False)
         if proc.returncode != 0 or not (root / "gradebook.db").is_file():
             raise CourseError(f"nbgrader generate_assignment {assignment} failed:\n"
                               f"{(proc.stdout + proc.stderr)[-3000:]}")
-        meta.write_text(json.dumps(_describe(root, assignment)))
+        meta.write_text(json.dumps(describe_assignment(root / "gradebook.db", assignment)))
         stamp.write_text(fingerprint)
     info = json.loads(meta.read_text())
     return Template(assignment, root, info["notebooks"], info["max_score"], info["cells"])
 
 
-def _describe(root: Path, assignment: str) -> dict:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        a = gb.find_assignment(assignment)
-        cells = [{"notebook": nb.name, "name": gc.name, "max_score": gc.max_score,
-                  "cell_type": gc.cell_type}
-                 for nb in a.notebooks for gc in list(nb.grade_cells) + list(nb.task_cells)]
-        return {"notebooks": sorted(nb.name for nb in a.notebooks), "max_score": a.max_score,
-                "cells": cells}
-
-
-def make_scratch(template: Template, course: Path, root: Path, student: str,
-                 notebooks: dict[str, bytes]) -> None:
-    """A fresh scratch course for one submission: source, gradebook copy, the submitted notebooks."""
+def make_scratch(template: Template, course: Path, root: Path,
+                 submissions: dict[str, dict[str, bytes]]) -> None:
+    """A fresh scratch course: the course config wrapped for ``root``, the template's source and a
+    copy of its gradebook, and ``submissions`` (student -> notebook name -> bytes) in submitted/."""
     shutil.rmtree(root, ignore_errors=True)
     a = template.assignment
     shutil.copytree(template.root / "source" / a, root / "source" / a)
     shutil.copy2(template.gradebook, root / "gradebook.db")
-    sub = root / "submitted" / student / a
-    sub.mkdir(parents=True)
-    for name, data in notebooks.items():
-        (sub / f"{name}.ipynb").write_bytes(data)
-
-
-def course_pattern(course: Path) -> str | None:
-    """The course config's ``FileNameCollectorPlugin.named_regexp`` (nbgrader's own LMS key)."""
-    from traitlets.config.loader import PyFileConfigLoader
-
-    try:
-        cfg = PyFileConfigLoader(CONFIG, path=str(course)).load_config()
-    except Exception:  # noqa: BLE001 - a broken config is reported by nbgrader itself later
-        return None
-    plugin = cfg.get("FileNameCollectorPlugin", {})
-    return plugin.get("named_regexp") or None
+    (root / CONFIG).write_text(wrapper_config(course, root))
+    for student, files in submissions.items():
+        sub = root / "submitted" / student / a
+        sub.mkdir(parents=True)
+        for name, data in files.items():
+            (sub / f"{name}.ipynb").write_bytes(data)

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 import nbformat
 
-from .worker import Job
+from .records import Job
 
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 _SKIP_PARTS = {".ipynb_checkpoints", "__MACOSX"}
@@ -93,19 +93,19 @@ def _match_names(given: dict[str, Path], expected: list[str]) -> tuple[dict[str,
     return mapped, notes
 
 
-def _read(path: Path) -> tuple[bytes | None, str | None]:
-    """The notebook's bytes, or why it cannot be graded."""
+def _read(path: Path) -> bytes | str:
+    """The notebook's bytes, or (a str) why it cannot be graded."""
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        return None, f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB"
+        return f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB"
     data = path.read_bytes()
     try:
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
         if not isinstance(nb.get("cells"), list):
             raise ValueError("it has no list of cells")
-    except Exception as exc:  # noqa: BLE001 - any parser error is the student's problem to see
+    except Exception as exc:  # any parser error is the student's problem to see
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return None, f"{path.name} is not a valid notebook (JSON): {msg[:200]}"
-    return data, None
+        return f"{path.name} is not a valid notebook (JSON): {msg[:200]}"
+    return data
 
 
 def collect(root: Path, wanted: list[str], notebooks: dict[str, list[str]],
@@ -124,27 +124,29 @@ def collect(root: Path, wanted: list[str], notebooks: dict[str, list[str]],
             continue
         student, assignment, name = hit
         groups[(safe_id(student), assignment)][name] = path
-    jobs = []
-    for (student, assignment), given in sorted(groups.items()):
-        job = Job(student, assignment)
-        mapped, job.problems = _match_names(given, notebooks[assignment])
-        digest = hashlib.sha256()
-        for name, path in sorted(mapped.items()):
-            data, problem = _read(path)
-            digest.update(name.encode() + b"\0" + (data or problem.encode()))
-            if problem:
-                job.problems.append(problem)
-            else:
-                job.notebooks[name] = data
-        job.digest = digest.hexdigest()
-        if not job.notebooks:
-            expected = ", ".join(f"{n}.ipynb" for n in notebooks[assignment])
-            bad = [p for p in job.problems if "not a valid" in p or "larger than" in p]
-            job.invalid = bad[0] if bad else (f"no notebook matches {expected} "
-                                              f"(got {', '.join(sorted(given))})")
-            job.problems = [p for p in job.problems if p != job.invalid]
-        else:
-            job.problems += [f"missing notebook {n}.ipynb" for n in notebooks[assignment]
-                             if n not in job.notebooks]
-        jobs.append(job)
+    jobs = [_job(student, assignment, given, notebooks[assignment])
+            for (student, assignment), given in sorted(groups.items())]
     return jobs, unmapped
+
+
+def _job(student: str, assignment: str, given: dict[str, Path], expected: list[str]) -> Job:
+    """One submission: its notebooks mapped onto the expected names, the problems, the digest."""
+    job = Job(student, assignment)
+    mapped, job.problems = _match_names(given, expected)
+    digest = hashlib.sha256()
+    for name, path in sorted(mapped.items()):
+        got = _read(path)
+        digest.update(name.encode() + b"\0" + (got.encode() if isinstance(got, str) else got))
+        if isinstance(got, str):
+            job.problems.append(got)
+        else:
+            job.notebooks[name] = got
+    job.digest = digest.hexdigest()
+    if not job.notebooks:
+        names = ", ".join(f"{n}.ipynb" for n in expected)
+        bad = [p for p in job.problems if "not a valid" in p or "larger than" in p]
+        job.invalid = bad[0] if bad else f"no notebook matches {names} (got {', '.join(sorted(given))})"
+        job.problems = [p for p in job.problems if p != job.invalid]
+    else:
+        job.problems += [f"missing notebook {n}.ipynb" for n in expected if n not in job.notebooks]
+    return job

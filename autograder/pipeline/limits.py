@@ -6,6 +6,7 @@ with psutil instead. RLIMIT_AS set in the child is inherited by the kernel it fo
 """
 from __future__ import annotations
 
+import contextlib
 import resource
 import subprocess
 import time
@@ -42,10 +43,8 @@ def kill_tree(pid: int) -> None:
     except psutil.NoSuchProcess:
         return
     for proc in procs:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             proc.kill()
-        except psutil.NoSuchProcess:
-            pass
     psutil.wait_procs(procs, timeout=5)
 
 

@@ -2,22 +2,23 @@
 from __future__ import annotations
 
 import os
-import sys
 import shutil
+import sys
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from . import report, server
-from .coursedir import CourseError, Template, assignments, build_template
+from .coursedir import CourseError, Template, assignments, build_template, notebooks
 from .gradebook import MainGradebook
 from .importer import collect, extract_zip
 from .limits import kill_running
 from .options import GradeOptions
+from .records import GradeResult, Job
 from .state import State
-from .worker import Job, grade_one
+from .worker import grade_one
 
 
-def _say(opts: GradeOptions, msg: str) -> None:
+def _say(msg: str) -> None:
     """Status lines go to stderr, so stdout carries only the summary table."""
     print(msg, file=sys.stderr, flush=True)
 
@@ -30,7 +31,7 @@ def _jobs(target: str, submissions: Path, opts: GradeOptions) -> tuple[list[Job]
         wanted = [target]
     else:
         raise CourseError(f"unknown assignment {target!r}; choose one of: {', '.join(known)} or 'all'")
-    names = {a: sorted(p.stem for p in (opts.course / "source" / a).glob("*.ipynb")) for a in wanted}
+    names = {a: notebooks(opts.course, a) for a in wanted}
     if not submissions.exists():
         raise CourseError(f"{submissions} does not exist; pass a folder of "
                           "<student>/<assignment>/*.ipynb or an LMS .zip")
@@ -41,7 +42,7 @@ def _jobs(target: str, submissions: Path, opts: GradeOptions) -> tuple[list[Job]
         root = _grading_dir(opts) / "import" / submissions.stem
         shutil.rmtree(root, ignore_errors=True)     # a fresh copy of exactly this zip
         root = extract_zip(submissions, root)
-    jobs, unmapped = collect(root, wanted, names, opts.pattern)
+    jobs, unmapped = collect(root, wanted, names, opts.lms_pattern())
     return jobs, unmapped, wanted
 
 
@@ -51,7 +52,7 @@ def _grading_dir(opts: GradeOptions) -> Path:
     return d
 
 
-def grade_class(target: str, submissions: Path, opts: GradeOptions) -> list[dict]:
+def grade_class(target: str, submissions: Path, opts: GradeOptions) -> list[GradeResult]:
     """Grade ``target`` (an assignment id or ``all``) from ``submissions``; returns the results.
 
     Writes into ``opts.out``: gradebook.db, submitted/, autograded/, feedback/ (nbgrader's layout)
@@ -61,7 +62,7 @@ def grade_class(target: str, submissions: Path, opts: GradeOptions) -> list[dict
     opts.out.mkdir(parents=True, exist_ok=True)
     jobs, unmapped, wanted = _jobs(target, submissions, opts)
     for path in unmapped:
-        _say(opts, f"warning: cannot tell whose {path} is (check --pattern); skipped")
+        _say(f"warning: cannot tell whose {path} is (check --pattern); skipped")
     if opts.students:
         jobs = [j for j in jobs if j.student in opts.students]
         missing = set(opts.students) - {j.student for j in jobs}
@@ -70,13 +71,13 @@ def grade_class(target: str, submissions: Path, opts: GradeOptions) -> list[dict
     state = State(opts.out / "grading" / "state.json")
     todo = [j for j in jobs if opts.force or opts.students or not state.done(j.key, j.digest)]
     if opts.server and not server.available():
-        _say(opts, "note: this pinecone_ops has no `serve` command; grading without a local "
+        _say("note: this pinecone_ops has no `serve` command; grading without a local "
                    "Pinecone process per submission")
     templates: dict[str, Template] = {}
     for a in sorted({j.assignment for j in todo}):
-        _say(opts, f"preparing {a} (nbgrader generate_assignment in a scratch course)…")
+        _say(f"preparing {a} (nbgrader generate_assignment in a scratch course)…")
         templates[a] = build_template(opts.course, a, _grading_dir(opts))
-    _say(opts, f"{len(jobs)} submissions, {len(jobs) - len(todo)} already graded, "
+    _say(f"{len(jobs)} submissions, {len(jobs) - len(todo)} already graded, "
                f"{len(todo)} to grade with {opts.workers} worker(s)")
     _run(todo, templates, state, opts)
     # reports cover everyone graded into this --out (so --student never shrinks grades.csv);
@@ -92,10 +93,10 @@ def _run(todo: list[Job], templates: dict[str, Template], state: State, opts: Gr
     book = MainGradebook(opts.out)
     bar = tqdm(total=len(todo), unit="nb", disable=not opts.progress, file=sys.stderr)
 
-    def finish(job: Job, result: dict) -> None:
+    def finish(job: Job, result: GradeResult) -> None:
         book.merge(templates[job.assignment], result)   # single writer: only this thread
         state.record(job.key, result)
-        bar.set_postfix_str(f"{job.student} {result['score']:g}/{result['max_score']:g}")
+        bar.set_postfix_str(f"{job.student} {result.score:g}/{result.max_score:g}")
         bar.update()
 
     pool = ThreadPoolExecutor(max_workers=max(1, opts.workers))
@@ -108,11 +109,11 @@ def _run(todo: list[Job], templates: dict[str, Template], state: State, opts: Gr
                 job = pending.pop(fut)
                 try:
                     result = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the class
-                    result = {"student": job.student, "assignment": job.assignment,
-                              "digest": "", "max_score": templates[job.assignment].max_score,
-                              "score": 0.0, "cells": [], "tamper": [], "feedback": [],
-                              "status": "failed", "reasons": [f"grader error: {exc!r}"]}
+                except Exception as exc:  # a grader bug must not stop the class
+                    # no digest: a failed result is retried on the next run
+                    result = GradeResult(job.student, job.assignment,
+                                         templates[job.assignment].max_score, status="failed",
+                                         reasons=[f"grader error: {exc!r}"])
                 finish(job, result)
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)

@@ -32,12 +32,12 @@ class LocalPinecone:
     def __init__(self, log: Path, env: dict[str, str]):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._log = open(log, "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pinecone_ops.cli", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port)],
-            stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-            start_new_session=True)
+        with open(log, "wb") as out:   # the server keeps its own copy of the descriptor
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "pinecone_ops.cli", "serve", "--host", "127.0.0.1",
+                 "--port", str(self.port)],
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                start_new_session=True)
         RUNNING.add(self.proc.pid)
 
     def stop(self) -> None:
@@ -45,7 +45,6 @@ class LocalPinecone:
         kill_tree(self.proc.pid)
         self.proc.wait()
         RUNNING.discard(self.proc.pid)
-        self._log.close()
 
 
 def wait_for_port(port: int, timeout: float = 90.0) -> bool:

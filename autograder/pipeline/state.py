@@ -9,17 +9,20 @@ import json
 import os
 from pathlib import Path
 
+from .records import GradeResult
+
 
 class State:
     """Finished results keyed by ``assignment/student``."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.results: dict[str, dict] = {}
+        self.results: dict[str, GradeResult] = {}
         if path.is_file():
             try:
-                self.results = json.loads(path.read_text()).get("results", {})
-            except (json.JSONDecodeError, AttributeError):
+                saved = json.loads(path.read_text()).get("results", {})
+                self.results = {k: GradeResult.from_dict(v) for k, v in saved.items()}
+            except (json.JSONDecodeError, AttributeError, TypeError):
                 self.results = {}   # a torn file from a killed run: grade again, never crash
 
     def done(self, key: str, digest: str) -> bool:
@@ -28,12 +31,13 @@ class State:
         A ``failed`` result (the grader itself could not finish) is retried on the next run.
         """
         r = self.results.get(key)
-        return bool(r) and r.get("digest") == digest and r.get("status") in ("graded", "invalid")
+        return r is not None and r.digest == digest and r.status in ("graded", "invalid")
 
-    def record(self, key: str, result: dict) -> None:
+    def record(self, key: str, result: GradeResult) -> None:
         """Keep ``result`` and persist (write-then-rename, so a kill never leaves half a file)."""
         self.results[key] = result
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": 1, "results": self.results}, indent=1))
+        tmp.write_text(json.dumps({"version": 1, "results": {k: r.to_dict() for k, r in self.results.items()}},
+                                  indent=1))
         os.replace(tmp, self.path)

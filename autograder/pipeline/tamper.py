@@ -40,7 +40,7 @@ def _python_source(cell_source: str) -> str:
     try:
         from IPython.core.inputtransformer2 import TransformerManager
         return TransformerManager().transform_cell(cell_source)
-    except Exception:  # noqa: BLE001 - fall back to the raw text
+    except Exception:  # any transformer failure: fall back to the raw text
         return cell_source
 
 

@@ -1,5 +1,8 @@
 """Grade one submission in its scratch course; runs in a worker thread of the parent.
 
+``grade_one`` runs the steps in order: scratch course, tamper scan, autograde (attempts under
+limits, next to a local Pinecone), the score from the child's report, then publish feedback.
+
 Attempts: the child autogrades under limits; if the kernel dies or the notebook's wall clock runs
 out, the cell that was running is recorded and the notebook is graded again with that cell replaced
 by an error that names the reason, up to ``attempts`` times. So a crash costs only the crashing
@@ -12,36 +15,126 @@ import shutil
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
-from . import redact, server, tamper
+from autograder import preprocessors
+
+from . import leaks, server, tamper
 from .coursedir import Template, child_env, make_scratch, wrapper_config
-from .execute import LIMIT_ENAME
-from .limits import MARKER, run_limited
+from .limits import MARKER, Outcome, run_limited
 from .options import GradeOptions
+from .records import GradeResult, Job
 
 DEAD = ("the kernel died while running this cell (os._exit, a fatal signal, a crash, or the "
         "{mb} MB memory limit); graded without it")
 WALL = "the notebook ran past its {s:.0f} s wall-clock limit in this cell; graded without it"
+PROGRESS = "progress.txt"
 
 
-@dataclass
-class Job:
-    """One student's submission of one assignment, as imported."""
+def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) -> GradeResult:
+    """Grade ``job``; returns its result (also what the state file keeps)."""
+    start = time.monotonic()
+    result = GradeResult.start(job, template.max_score)
+    if job.invalid:
+        result.status = "invalid"
+        result.reasons.append(job.invalid)
+    else:
+        scratch = opts.out / ".grading" / "scratch" / job.assignment / job.student
+        make_scratch(template, course, scratch, {job.student: job.notebooks})
+        _scan_tamper(job, template, result)
+        child, server_died = _autograde(job, course, scratch, opts, result)
+        _record(child, server_died, template, scratch, opts, result)
+        if child.get("autograde_ok"):
+            result.feedback = _publish(job, template, scratch, opts, result)
+    result.seconds = round(time.monotonic() - start, 2)
+    return result
 
-    student: str
-    assignment: str
-    notebooks: dict[str, bytes] = field(default_factory=dict)   # expected name -> bytes
-    problems: list[str] = field(default_factory=list)           # import notes (kept in the report)
-    invalid: str | None = None                                  # why it cannot be graded at all
-    digest: str = ""
 
-    @property
-    def key(self) -> str:
-        return f"{self.assignment}/{self.student}"
+def _scan_tamper(job: Job, template: Template, result: GradeResult) -> None:
+    """Tamper findings for the instructor; a scan failure is noted and never stops grading."""
+    found: list[dict[str, Any]] = []
+    try:
+        for name, data in job.notebooks.items():
+            sub = nbformat.reads(data.decode("utf-8"), as_version=4)
+            rel = nbformat.read(template.release(name), as_version=4)
+            found += [dict(d, notebook=name) for d in tamper.as_dicts(tamper.scan_notebook(sub, rel))]
+        result.tamper = found
+    except Exception as exc:  # a scan failure must not stop grading
+        result.reasons.append(f"tamper scan failed: {exc}")
+
+
+def _autograde(job: Job, course: Path, scratch: Path, opts: GradeOptions,
+               result: GradeResult) -> tuple[dict[str, Any], bool]:
+    """Every attempt, next to this submission's own local Pinecone; (child's report, server died)."""
+    env = child_env(course, {MARKER: uuid.uuid4().hex})
+    pinecone = None
+    if opts.server and server.available():
+        pinecone = server.LocalPinecone(scratch / "pinecone.log", child_env(course))
+        env["PINECONE_OPS_HOST"] = pinecone.url
+    try:
+        child = _attempts(job, course, scratch, opts, env, pinecone.port if pinecone else None, result)
+        server_died = pinecone is not None and pinecone.proc.poll() is not None
+    finally:
+        if pinecone:
+            pinecone.stop()
+    return child, server_died
+
+
+def _attempts(job: Job, course: Path, scratch: Path, opts: GradeOptions, env: dict[str, str],
+              port: int | None, result: GradeResult) -> dict[str, Any]:
+    """Autograde until it succeeds, skipping each cell that crashed an attempt; the last report."""
+    skip: dict[int, str] = {}
+    hiccups = 0
+    while True:
+        result.attempts += 1
+        child, outcome, log = _run_child(job, course, scratch, opts, env, port, skip, result.attempts)
+        if child.get("autograde_ok"):
+            return child
+        if child.get("server_ready") is False:   # the grader's fault, not the student's
+            result.reasons.append("the local Pinecone server did not start (see "
+                                  f"{scratch / 'pinecone.log'}); rerun to retry")
+            return child
+        last, _, done = _progress(scratch / PROGRESS)
+        if last is None and not done and hiccups < 1 and not outcome.timed_out:
+            # nothing of the student's ran (e.g. a kernel slow to start on a loaded machine)
+            hiccups += 1
+            continue
+        if last is None or done or last in skip or len(skip) >= opts.attempts:
+            why = ("the notebook ran past its wall-clock limit" if outcome.timed_out
+                   else "nbgrader could not grade it")
+            result.reasons.append(f"{why}: {_tail(child, log)}")
+            return child
+        skip[last] = (WALL.format(s=opts.notebook_timeout) if outcome.timed_out
+                      else DEAD.format(mb=opts.memory_mb))
+        result.reasons.append(f"cell {last + 1}: {skip[last]}")
+
+
+def _run_child(job: Job, course: Path, scratch: Path, opts: GradeOptions, env: dict[str, str],
+               port: int | None, skip: dict[int, str], attempt: int) -> tuple[dict[str, Any], Outcome, Path]:
+    """One attempt: ``python -m autograder.pipeline.child`` under limits; its report and outcome."""
+    progress = scratch / PROGRESS
+    progress.unlink(missing_ok=True)
+    (scratch / "nbgrader_config.py").write_text(
+        wrapper_config(course, scratch, _overrides(opts, progress, skip)))
+    (scratch / "job.json").write_text(json.dumps({
+        "assignment": job.assignment, "student": job.student, "server_port": port}))
+    out_file = scratch / "result.json"
+    out_file.unlink(missing_ok=True)
+    log = scratch / f"child-{attempt}.log"
+    outcome = run_limited([sys.executable, "-m", "autograder.pipeline.child", str(out_file)],
+                          cwd=scratch, env=env, wall=opts.notebook_timeout,
+                          memory_mb=opts.memory_mb, log=log)
+    child = json.loads(out_file.read_text()) if out_file.is_file() else {}
+    return child, outcome, log
+
+
+def _tail(child: dict[str, Any], log: Path) -> str:
+    """The last line of what the child said went wrong (its error, its log, or the process log)."""
+    tail = (child.get("error") or child.get("log") or log.read_text(errors="replace")).strip()
+    return tail.splitlines()[-1][:300] if tail else ""
 
 
 def _progress(path: Path) -> tuple[int | None, list[tuple[int, int]], bool]:
@@ -70,30 +163,20 @@ _pp = list(c.Autograde.autograde_preprocessors) if "autograde_preprocessors" in 
 def _is_execute(p):
     name = p if isinstance(p, str) else f"{{p.__module__}}.{{p.__name__}}"
     return name.rsplit(".", 1)[-1] == "Execute"
-c.Autograde.autograde_preprocessors = ["autograder.pipeline.execute.GuardedExecute"
+c.Autograde.autograde_preprocessors = ["autograder.preprocessors.guarded_execute.GuardedExecute"
                                        if _is_execute(p) else p for p in _pp]
 c.GuardedExecute.progress_file = {str(progress)!r}
 c.GuardedExecute.skip_cells = {json.dumps({str(k): v for k, v in skip.items()})}
 c.GuardedExecute.max_output_bytes = {opts.max_output_kb * 1024}
 c.GuardedExecute.startup_timeout = 180   # kernels start slowly on a loaded machine
-c.GenerateFeedback.preprocessors = {redact.FEEDBACK_PREPROCESSORS!r}
+c.GenerateFeedback.preprocessors = {preprocessors.FEEDBACK!r}
 """
 
 
-def _tamper(job: Job, template: Template) -> list[dict]:
-    found = []
-    for name, data in job.notebooks.items():
-        sub = nbformat.reads(data.decode("utf-8"), as_version=4)
-        rel = nbformat.read(template.release(name), as_version=4)
-        found += [dict(d, notebook=name)
-                  for d in tamper.as_dicts(tamper.scan_notebook(sub, rel))]
-    return found
-
-
-def _reasons_from_errors(errors: dict[str, list[dict]], cell_timeout: str) -> list[str]:
+def _reasons_from_errors(errors: dict[str, list[dict[str, Any]]], cell_timeout: str) -> list[str]:
     """Limits a cell ran into (any cell, graded or not), in the student's words."""
     out = []
-    for nb, cells in errors.items():
+    for cells in errors.values():
         for e in cells:
             where = f"cell {e['cell']}" + (f" ({e['grade_id']})" if e["grade_id"] else "")
             err = e["error"]
@@ -112,115 +195,50 @@ def _secrets(template: Template) -> set[str]:
     for name in template.notebooks:
         src = nbformat.read(template.source(name), as_version=4)
         release_text = template.release(name).read_text()
-        secrets |= redact.secret_lines([c.source for c in src.cells], release_text)
+        secrets |= leaks.secret_lines([c.source for c in src.cells], release_text)
     return secrets
 
 
-def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) -> dict:
-    """Grade ``job``; returns the result record (also what the state file keeps)."""
-    start = time.monotonic()
-    result: dict = {"student": job.student, "assignment": job.assignment, "digest": job.digest,
-                    "max_score": template.max_score, "score": 0.0, "cells": [],
-                    "reasons": list(job.problems), "tamper": [], "feedback": [], "attempts": 0}
-    if job.invalid:
-        result.update(status="invalid", reasons=result["reasons"] + [job.invalid])
-        result["seconds"] = round(time.monotonic() - start, 2)
-        return result
-    scratch = opts.out / ".grading" / "scratch" / job.assignment / job.student
-    make_scratch(template, course, scratch, job.student, job.notebooks)
-    try:
-        result["tamper"] = _tamper(job, template)
-    except Exception as exc:  # noqa: BLE001 - a scan failure must not stop grading
-        result["reasons"].append(f"tamper scan failed: {exc}")
-    marker = uuid.uuid4().hex
-    env = child_env(course, {MARKER: marker})
-    pinecone = None
-    if opts.server and server.available():
-        pinecone = server.LocalPinecone(scratch / "pinecone.log", child_env(course))
-        env["PINECONE_OPS_HOST"] = pinecone.url
-    skip: dict[int, str] = {}
-    child: dict = {}
-    server_died = False
-    progress = scratch / "progress.txt"
-    try:
-        attempt, hiccups = 0, 0
-        while True:
-            attempt += 1
-            result["attempts"] = attempt
-            progress.unlink(missing_ok=True)
-            (scratch / "nbgrader_config.py").write_text(
-                wrapper_config(course, scratch, _overrides(opts, progress, skip)))
-            (scratch / "job.json").write_text(json.dumps({
-                "assignment": job.assignment, "student": job.student,
-                "server_port": pinecone.port if pinecone else None}))
-            out_file = scratch / "result.json"
-            out_file.unlink(missing_ok=True)
-            log = scratch / f"child-{attempt}.log"
-            outcome = run_limited([sys.executable, "-m", "autograder.pipeline.child", str(out_file)],
-                                  cwd=scratch, env=env, wall=opts.notebook_timeout,
-                                  memory_mb=opts.memory_mb, log=log)
-            child = json.loads(out_file.read_text()) if out_file.is_file() else {}
-            if child.get("autograde_ok"):
-                break
-            if child.get("server_ready") is False:   # the grader's fault, not the student's
-                result["reasons"].append("the local Pinecone server did not start (see "
-                                         f"{scratch / 'pinecone.log'}); rerun to retry")
-                break
-            last, _, done = _progress(progress)
-            tail = (child.get("error") or child.get("log") or log.read_text(errors="replace")).strip()
-            tail = tail.splitlines()[-1][:300] if tail else ""
-            if last is None and not done and hiccups < 1 and not outcome.timed_out:
-                # nothing of the student's ran (e.g. a kernel slow to start on a loaded machine)
-                hiccups += 1
-                continue
-            if last is None or done or last in skip or len(skip) >= opts.attempts:
-                why = ("the notebook ran past its wall-clock limit" if outcome.timed_out
-                       else "nbgrader could not grade it")
-                result["reasons"].append(f"{why}: {tail}")
-                break
-            skip[last] = (WALL.format(s=opts.notebook_timeout) if outcome.timed_out
-                          else DEAD.format(mb=opts.memory_mb))
-            result["reasons"].append(f"cell {last + 1}: {skip[last]}")
-        server_died = pinecone is not None and pinecone.proc.poll() is not None
-    finally:
-        if pinecone:
-            pinecone.stop()
-    _, truncated, _ = _progress(progress)
-    result["reasons"] += [f"cell {i + 1}: output truncated ({n:,} characters dropped)"
-                          for i, n in truncated]
+def _record(child: dict[str, Any], server_died: bool, template: Template, scratch: Path,
+            opts: GradeOptions, result: GradeResult) -> None:
+    """Status, scored cells and the reasons the child's report and the progress file give."""
+    _, truncated, _ = _progress(scratch / PROGRESS)
+    result.reasons += [f"cell {i + 1}: output truncated ({n:,} characters dropped)"
+                       for i, n in truncated]
     if not child.get("autograde_ok"):
-        result["status"] = "failed"
-    else:
-        # the server is the grader's: if it died, the scores may be unfair; flag and retry later
-        result["status"] = "failed" if server_died else "graded"
-        if server_died:
-            result["reasons"].append("the local Pinecone server died during grading; rerun to "
-                                     "retry (and check the tamper report)")
-        cell_timeout = f"{opts.cell_timeout} s" if opts.cell_timeout else "from the course config"
-        result["reasons"] += _reasons_from_errors(child.get("errors", {}), cell_timeout)
-        cells = [dict(g, notebook=nb) for nb, gs in child.get("grades", {}).items() for g in gs]
-        # points come from the template, never from the scratch gradebook the kernel could reach
-        limits = {(c["notebook"], c["name"]): c["max_score"] for c in template.cells}
-        for c in cells:
-            c["max_score"] = limits.get((c["notebook"], c["name"]), 0.0)
-            if c["auto_score"] is not None:
-                c["auto_score"] = max(0.0, min(c["auto_score"], c["max_score"]))
-        errors = {(nb, e["grade_id"]): e["error"]
-                  for nb, es in child.get("errors", {}).items() for e in es if e["grade"]}
-        for c in cells:
-            c["error"] = errors.get((c["notebook"], c["name"]))
-        result["cells"] = cells
-        result["score"] = round(sum(c["auto_score"] or 0.0 for c in cells), 4)
-        manual = [c["name"] for c in cells if c["needs_manual_grade"]]
-        if manual:
-            result["reasons"].append("needs manual grading: " + ", ".join(manual))
-        result["feedback"] = _publish(job, template, scratch, opts, result)
-    result["seconds"] = round(time.monotonic() - start, 2)
-    return result
+        result.status = "failed"
+        return
+    # the server is the grader's: if it died, the scores may be unfair; flag and retry later
+    result.status = "failed" if server_died else "graded"
+    if server_died:
+        result.reasons.append("the local Pinecone server died during grading; rerun to "
+                              "retry (and check the tamper report)")
+    cell_timeout = f"{opts.cell_timeout} s" if opts.cell_timeout else "from the course config"
+    result.reasons += _reasons_from_errors(child.get("errors", {}), cell_timeout)
+    result.cells = _scored_cells(child, template)
+    result.score = round(sum(c["auto_score"] or 0.0 for c in result.cells), 4)
+    manual = [c["name"] for c in result.cells if c["needs_manual_grade"]]
+    if manual:
+        result.reasons.append("needs manual grading: " + ", ".join(manual))
+
+
+def _scored_cells(child: dict[str, Any], template: Template) -> list[dict[str, Any]]:
+    """The child's grades with the template's points and each graded cell's error."""
+    cells = [dict(g, notebook=nb) for nb, gs in child.get("grades", {}).items() for g in gs]
+    # points come from the template, never from the scratch gradebook the kernel could reach
+    limits = {(c["notebook"], c["name"]): c["max_score"] for c in template.cells}
+    errors = {(nb, e["grade_id"]): e["error"]
+              for nb, es in child.get("errors", {}).items() for e in es if e["grade"]}
+    for c in cells:
+        c["max_score"] = limits.get((c["notebook"], c["name"]), 0.0)
+        if c["auto_score"] is not None:
+            c["auto_score"] = max(0.0, min(c["auto_score"], c["max_score"]))
+        c["error"] = errors.get((c["notebook"], c["name"]))
+    return cells
 
 
 def _publish(job: Job, template: Template, scratch: Path, opts: GradeOptions,
-             result: dict) -> list[str]:
+             result: GradeResult) -> list[str]:
     """Copy autograded notebooks and leak-checked feedback HTML into the output course."""
     a, s = job.assignment, job.student
     for kind in ("submitted", "autograded"):
@@ -235,10 +253,10 @@ def _publish(job: Job, template: Template, scratch: Path, opts: GradeOptions,
     published = []
     for page in sorted((scratch / "feedback" / s / a).glob("*.html")):
         text = page.read_text()
-        leaked = redact.leaks(text, secrets)
+        leaked = leaks.leaks(text, secrets)
         if leaked:   # the preprocessors should make this impossible; never publish a leak anyway
-            text = redact.scrub(text, secrets)
-            result["reasons"].append(f"{page.name}: {len(leaked)} hidden line(s) scrubbed from feedback")
+            text = leaks.scrub(text, secrets)
+            result.reasons.append(f"{page.name}: {len(leaked)} hidden line(s) scrubbed from feedback")
         (dest / page.name).write_text(text)
         published.append(str((dest / page.name).relative_to(opts.out)))
     return published

@@ -14,11 +14,11 @@ from __future__ import annotations
 import copy
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import tomllib
 from nbformat.v4 import new_code_cell
 
 HERE = Path(__file__).resolve().parent

@@ -1,9 +1,9 @@
 """One grading run per phase, shared by that phase's tests (real nbgrader, in a scratch course).
 
-Test modules ``register`` their phase's fake students at import (collection) time; the first
-test that needs a run starts every registered phase at once in background threads, so the
-phases' nbgrader runs overlap (they spend much of their time waiting on kernels and on the SDK's
-index polling) instead of queuing.
+Phases ``register`` their fake students at import (collection) time (``contract.PhaseContract``
+does it for each test class); the first test that needs a run starts every registered phase at
+once in background threads, so the phases' nbgrader runs overlap (they spend much of their time
+waiting on kernels and on the SDK's index polling) instead of queuing.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import course
-from tests.course.students import write_students
+from tests.course.students import student, write_students
 
 
 @dataclass
@@ -31,7 +31,7 @@ class PhaseRun:
     @property
     def generated_release(self) -> Path:
         """release/<phase> as nbgrader generated it from source/ for this run."""
-        return self.graded.course_dir / "release" / self.phase
+        return self.graded.release_dir
 
 
 def run_phase(phase: str, students: dict[str, dict], feedback: bool = False) -> PhaseRun:
@@ -47,48 +47,30 @@ def run_phase(phase: str, students: dict[str, dict], feedback: bool = False) -> 
     return PhaseRun(phase, graded, src, rel)
 
 
-_registered: dict[str, tuple] = {}
+_registered: dict[str, tuple[dict[str, dict[str, str]], bool]] = {}
 _futures: dict[str, Future] = {}
 _lock = threading.Lock()
 _pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="course-phase")
 
 
-def register(phase: str, make_students, feedback: bool = False) -> None:
-    """Declare a phase's fake students (a zero-argument callable returning {name: notebook})."""
-    _registered[phase] = (make_students, feedback)
+def register(phase: str, answers: dict[str, dict[str, str]], feedback: bool = False) -> None:
+    """Declare a phase's fake students: name -> {solution cell grade_id: code}."""
+    _registered[phase] = (answers, feedback)
+
+
+def _run(phase: str) -> PhaseRun:
+    answers, feedback = _registered[phase]
+    return run_phase(phase, {name: student(phase, a) for name, a in answers.items()}, feedback)
 
 
 def get(phase: str) -> PhaseRun:
     """The phase's run, starting every registered phase's run on first use."""
     with _lock:
-        for name, (make, feedback) in _registered.items():
+        for name in _registered:
             if name not in _futures:
-                _futures[name] = _pool.submit(lambda m=make, n=name, f=feedback: run_phase(n, m(), f))
+                _futures[name] = _pool.submit(_run, name)
     return _futures[phase].result()
 
 
 def cleanup(run: PhaseRun) -> None:
-    shutil.rmtree(run.graded.course_dir, ignore_errors=True)
-
-
-class PhaseContract:
-    """What every phase must satisfy; a phase's test module subclasses it as ``TestPhaseN`` with
-    ``PHASE`` and ``MAX_TOTAL`` set, after ``register``-ing students named "alternative", ...
-
-    The ``run`` fixture (tests/course/conftest.py) is the phase's shared grading run.
-    """
-
-    PHASE: str = ""
-    MAX_TOTAL: float = 0
-
-    def test_source_validates_and_blank_release_fails(self, run):
-        assert run.source_validation.passed, run.source_validation.output[-3000:]
-        assert not run.release_validation.passed
-
-    def test_solution_full_marks_blank_zero(self, run):
-        assert run.graded.max_total == self.MAX_TOTAL, run.graded.max_scores
-        assert run.scores("solution") == run.graded.max_scores
-        assert run.graded.total("blank") == 0, run.scores("blank")
-
-    def test_alternative_solution_full_marks(self, run):
-        assert run.scores("alternative") == run.graded.max_scores
+    run.graded.cleanup()

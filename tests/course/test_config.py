@@ -10,6 +10,7 @@ import zipfile
 from traitlets.config import Config
 
 from autograder import course
+from autograder.pipeline.coursedir import assignments, nbgrader
 
 
 def load_config() -> Config:
@@ -52,12 +53,12 @@ def test_ignore_pattern_drops_warnings_only():
 def test_assignments_are_the_six_phases():
     code = (course.ROOT / "nbgrader_config.py").read_text()
     assert 'ASSIGNMENTS = ["phase1", "phase2", "phase3", "phase4", "phase5", "phase6"]' in code
-    assert list(course.PHASES) == [f"phase{i}" for i in range(1, 7)]
+    assert assignments(course.ROOT) == [f"phase{i}" for i in range(1, 7)]   # what everything grades
 
 
 def test_nbgrader_loads_config_without_errors():
     """nbgrader logs 'Exception while loading config file' and carries on: make sure it does not."""
-    proc = course.nbgrader(["list", "--debug"], check=False)  # any app: it loads the config first
+    proc = nbgrader(["list", "--debug"], course.ROOT, course.ROOT, check=False)  # any app: it loads the config first
     out = proc.stdout + proc.stderr
     assert "Exception while loading config file" not in out
     assert f"Loaded config file: {course.ROOT / 'nbgrader_config.py'}" in out

@@ -1,8 +1,7 @@
 """Phase 1 graded by real nbgrader: solution, blank, a different correct solution, typical mistakes."""
 from __future__ import annotations
 
-from tests.course import harness
-from tests.course.students import student
+from tests.course.contract import PhaseContract
 
 PHASE = "phase1"
 
@@ -111,15 +110,10 @@ def inventory(pc):
 }
 
 
-harness.register(PHASE, lambda: {
-        "alternative": student(PHASE, ALTERNATIVE),
-        "mistakes": student(PHASE, MISTAKES),
-        "mistakes2": student(PHASE, MISTAKES_2),
-    }, feedback=True)
-
-
-class TestPhase1(harness.PhaseContract):
+class TestPhase1(PhaseContract):
     PHASE = PHASE
+    STUDENTS = {"alternative": ALTERNATIVE, "mistakes": MISTAKES, "mistakes2": MISTAKES_2}
+    FEEDBACK = True
     MAX_TOTAL = 9
 
     def test_typical_mistakes_lose_their_points(self, run):

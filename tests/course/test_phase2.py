@@ -1,8 +1,7 @@
 """Phase 2 graded by real nbgrader: solution, blank, a different correct solution, typical mistakes."""
 from __future__ import annotations
 
-from tests.course import harness
-from tests.course.students import student
+from tests.course.contract import PhaseContract
 
 PHASE = "phase2"
 
@@ -142,15 +141,9 @@ def movie_records(df, vectors):
 }
 
 
-harness.register(PHASE, lambda: {
-        "alternative": student(PHASE, ALTERNATIVE),
-        "mistakes": student(PHASE, MISTAKES),
-        "mistakes2": student(PHASE, MISTAKES_2),
-    })
-
-
-class TestPhase2(harness.PhaseContract):
+class TestPhase2(PhaseContract):
     PHASE = PHASE
+    STUDENTS = {"alternative": ALTERNATIVE, "mistakes": MISTAKES, "mistakes2": MISTAKES_2}
     MAX_TOTAL = 14
 
     def test_typical_mistakes_lose_their_points(self, run):

@@ -1,8 +1,7 @@
 """Phase 3 graded by real nbgrader: solution, blank, a different correct solution, typical mistakes."""
 from __future__ import annotations
 
-from tests.course import harness
-from tests.course.students import student
+from tests.course.contract import PhaseContract
 
 PHASE = "phase3"
 
@@ -115,14 +114,9 @@ def wait_until_visible(index, ids, namespace="", timeout=10.0):
 }
 
 
-harness.register(PHASE, lambda: {
-        "alternative": student(PHASE, ALTERNATIVE),
-        "mistakes": student(PHASE, MISTAKES),
-    })
-
-
-class TestPhase3(harness.PhaseContract):
+class TestPhase3(PhaseContract):
     PHASE = PHASE
+    STUDENTS = {"alternative": ALTERNATIVE, "mistakes": MISTAKES}
     MAX_TOTAL = 14
 
     def test_typical_mistakes_lose_their_points(self, run):

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.course.p456.contract import CourseContract
+from tests.course.contract import PhaseContract
 from tests.course.p456.students4 import ALT, MISTAKES
 
 pytestmark = pytest.mark.slow
 
 
-class TestPhase4(CourseContract):
-    PHASE, TOTAL = "phase4", 18
-    STUDENTS = {"alt": ALT, "mistakes": MISTAKES}
+class TestPhase4(PhaseContract):
+    PHASE, MAX_TOTAL = "phase4", 18
+    STUDENTS = {"alternative": ALT, "mistakes": MISTAKES}
 
     def test_typical_mistakes_lose_their_points(self, run):
         # One typical mistake per exercise (see p456/students4.py): each loses all of its points.

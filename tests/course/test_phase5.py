@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.course.p456.contract import CourseContract
+from tests.course.contract import PhaseContract
 from tests.course.p456.students5 import ALT, HALF_WAY, MISTAKES
 
 pytestmark = pytest.mark.slow
 
 
-class TestPhase5(CourseContract):
-    PHASE, TOTAL = "phase5", 19
-    STUDENTS = {"alt": ALT, "mistakes": MISTAKES, "halfway": HALF_WAY}
+class TestPhase5(PhaseContract):
+    PHASE, MAX_TOTAL = "phase5", 19
+    STUDENTS = {"alternative": ALT, "mistakes": MISTAKES, "halfway": HALF_WAY}
 
     def test_typical_mistakes_lose_their_points(self, run):
         # Results stay identical (2 points); every other exercise's mistake costs all its points.

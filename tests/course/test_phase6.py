@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.course.p456.contract import CourseContract
+from tests.course.contract import PhaseContract
 from tests.course.p456.students6 import ALT, MISTAKES
 
 pytestmark = pytest.mark.slow
 
 
-class TestPhase6(CourseContract):
-    PHASE, TOTAL = "phase6", 20
-    STUDENTS = {"alt": ALT, "mistakes": MISTAKES}
+class TestPhase6(PhaseContract):
+    PHASE, MAX_TOTAL = "phase6", 20
+    STUDENTS = {"alternative": ALT, "mistakes": MISTAKES}
 
     def test_typical_mistakes_lose_their_points(self, run):
         # One typical mistake per exercise (see p456/students6.py). The migration mistake copies

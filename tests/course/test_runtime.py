@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pinecone_ops import course
 from pinecone_ops.pricing import units

@@ -22,7 +22,8 @@ HIDDEN_MARKERS = ["add(-7, 11)", "area(2.5)", "19.634954", "SECRET-RUBRIC-42", "
 AUTO_MAX = 5.0
 MAX_SCORE = 6.0
 
-CONFIG = """c = get_config()
+CONFIG = f"""ASSIGNMENTS = [{ASSIGNMENT!r}]
+c = get_config()
 c.CourseDirectory.course_id = "mini-course"
 c.Execute.timeout = 30
 c.IgnorePattern.enabled = True

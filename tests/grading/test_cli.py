@@ -9,15 +9,14 @@ import subprocess
 import sys
 import time
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import REPO
 
-import minicourse
 from autograder.pipeline.coursedir import build_template
 from autograder.reference_submissions import build
-
-from conftest import REPO
 
 EXE = [sys.executable, "-m", "pinecone_ops.cli", "grade"]
 
@@ -72,12 +71,13 @@ def test_zip_interrupt_and_resume(mini_course, tmp_path):
     assert sorted(final) == ["mini/amy", "mini/ben", "mini/cat"]
     for key, result in first.items():
         assert final[key]["seconds"] == result["seconds"]      # kept, not regraded
-    rows = list(csv.DictReader(open(out / "grading" / "grades.csv")))
+    with open(out / "grading" / "grades.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     assert {r["student_id"]: r["score"] for r in rows} == {"amy": "5", "ben": "5", "cat": "5"}
     assert "mini: 3 submissions, mean 83.3%" in done.stdout
     leftovers = subprocess.run(["pgrep", "-f", "autograder.pipeline.child"], capture_output=True,
                                text=True).stdout.split()
-    assert not [p for p in leftovers if str(out) in open(f"/proc/{p}/cmdline").read()]
+    assert not [p for p in leftovers if str(out) in Path(f"/proc/{p}/cmdline").read_text()]
 
 
 def test_the_library_never_imports_autograder():

@@ -6,11 +6,12 @@ import re
 import zipfile
 
 import nbformat
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_notebook
 
+from autograder.lms import DEFAULT_PATTERN
 from autograder.pipeline.importer import _norm, collect, extract_zip, safe_id
-from autograder.pipeline.options import DEFAULT_PATTERN
 
 NAMES = {"phase1": ["phase1"], "phase2": ["phase2"]}
 NB = nbformat.writes(new_notebook(cells=[new_code_cell("x = 1")]))

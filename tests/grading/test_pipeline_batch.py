@@ -8,10 +8,10 @@ import csv
 import json
 import resource
 
+import minicourse
 import nbformat
 import pytest
 
-import minicourse
 from autograder.pipeline import GradeOptions, grade_class
 from autograder.pipeline.coursedir import build_template
 from autograder.reference_submissions import build
@@ -54,36 +54,36 @@ def batch(mini_course, tmp_path_factory):
     opts = GradeOptions(course=mini_course, out=out, workers=2, cell_timeout=5,
                         notebook_timeout=120, memory_mb=MEMORY_MB, progress=False)
     results = grade_class("mini", subs, opts)
-    return {"results": {r["student"]: r for r in results}, "cases": by_student, "opts": opts,
+    return {"results": {r.student: r for r in results}, "cases": by_student, "opts": opts,
             "subs": subs, "template": template}
 
 
 def test_every_reference_submission_gets_its_expected_score(batch):
     cells = batch["template"].cells
-    got = {s: (r["score"], r["status"]) for s, r in batch["results"].items()}
+    got = {s: (r.score, r.status) for s, r in batch["results"].items()}
     want = {s: (build.expected_score(c, cells), c.status) for s, c in batch["cases"].items()}
-    assert got == want, {s: batch["results"][s]["reasons"] for s in got if got[s] != want.get(s)}
+    assert got == want, {s: batch["results"][s].reasons for s in got if got[s] != want.get(s)}
 
 
 def test_hostile_cases_say_why(batch):
     for student, case in batch["cases"].items():
-        reasons = " | ".join(batch["results"][student]["reasons"])
+        reasons = " | ".join(batch["results"][student].reasons)
         if case.reason:
             assert case.reason in reasons, (student, reasons)
     slow = batch["results"]["ref-slow-function"]
     assert any(c["name"] == "test_area" and c["error"].startswith(("CellTimeoutError", "KeyboardInterrupt"))
-               for c in slow["cells"])
+               for c in slow.cells)
 
 
 def test_tamper_report_lists_cell_and_line(batch):
     for student, case in batch["cases"].items():
-        assert bool(batch["results"][student]["tamper"]) == case.tamper or student == "ref-kernel-kill", student
-    patched = batch["results"]["ref-monkeypatch"]["tamper"]
+        assert bool(batch["results"][student].tamper) == case.tamper or student == "ref-kernel-kill", student
+    patched = batch["results"]["ref-monkeypatch"].tamper
     assert [(t["kind"], t["line"]) for t in patched] == [("monkeypatch", 2)]
     assert "math.isclose" in patched[0]["text"] and patched[0]["cell"] > 0
-    kinds = {t["kind"] for t in batch["results"]["ref-edited-test"]["tamper"]}
+    kinds = {t["kind"] for t in batch["results"]["ref-edited-test"].tamper}
     assert kinds == {"locked cell changed"}
-    assert {t["kind"] for t in batch["results"]["ref-deleted-test"]["tamper"]} == {"locked cell deleted"}
+    assert {t["kind"] for t in batch["results"]["ref-deleted-test"].tamper} == {"locked cell deleted"}
 
 
 def test_kernel_runs_under_limits_next_to_a_separate_server(batch):
@@ -102,7 +102,7 @@ def test_kernel_runs_under_limits_next_to_a_separate_server(batch):
 def test_feedback_never_shows_hidden_tests_mark_schemes_or_their_tracebacks(batch):
     out = batch["opts"].out
     pages = sorted((out / "feedback").glob("*/mini/mini.html"))
-    graded = [s for s, r in batch["results"].items() if r["status"] == "graded"]
+    graded = [s for s, r in batch["results"].items() if r.status == "graded"]
     assert len(pages) == len(graded)
     for page in pages:
         text = page.read_text()
@@ -117,14 +117,15 @@ def test_outputs_csv_gradebook_histogram_report(batch):
     from nbgrader.api import Gradebook
 
     out = batch["opts"].out
-    rows = list(csv.DictReader(open(out / "grading" / "grades.csv")))
+    with open(out / "grading" / "grades.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     assert {r["student_id"]: float(r["score"]) for r in rows} == {
-        s: r["score"] for s, r in batch["results"].items()}
+        s: r.score for s, r in batch["results"].items()}
     assert {r["student_id"] for r in rows if r["review"]} >= {"ref-monkeypatch", "ref-invalid-json"}
     with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gb:
         for s, r in batch["results"].items():
-            if r["status"] == "graded":
-                assert gb.find_submission("mini", s).code_score == r["score"]
+            if r.status == "graded":
+                assert gb.find_submission("mini", s).code_score == r.score
     png = out / "grading" / "histogram-mini.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "ref-monkeypatch" in (out / "grading" / "report.md").read_text()
@@ -132,19 +133,20 @@ def test_outputs_csv_gradebook_histogram_report(batch):
 
 def test_resume_skips_finished_and_student_flag_regrades_one(batch):
     opts, subs = batch["opts"], batch["subs"]
-    before = {s: r["seconds"] for s, r in batch["results"].items()}
+    before = {s: r.seconds for s, r in batch["results"].items()}
     nb = nbformat.read(subs / "ref-correct" / "mini" / "mini.ipynb", as_version=4)
     minicourse.write_student(subs, "late-comer", nb)
-    again = {r["student"]: r for r in grade_class("mini", subs, opts)}
-    assert again["late-comer"]["score"] == 5.0
-    assert {s: again[s]["seconds"] for s in before} == before     # nobody else was regraded
+    again = {r.student: r for r in grade_class("mini", subs, opts)}
+    assert again["late-comer"].score == 5.0
+    assert {s: again[s].seconds for s in before} == before     # nobody else was regraded
     opts.students = ("ref-partly-wrong",)
     try:
         only = grade_class("mini", subs, opts)
     finally:
         opts.students = ()
-    assert [r["student"] for r in only] == ["ref-partly-wrong"] and only[0]["score"] == 2.0
-    rows = list(csv.DictReader(open(opts.out / "grading" / "grades.csv")))
+    assert [r.student for r in only] == ["ref-partly-wrong"] and only[0].score == 2.0
+    with open(opts.out / "grading" / "grades.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     assert len(rows) == len(before) + 1                           # the CSV keeps the whole class
     state = json.loads((opts.out / "grading" / "state.json").read_text())["results"]
     assert state["mini/ref-correct"]["seconds"] == before["ref-correct"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 
-from autograder.pipeline.redact import leaks, scrub, secret_lines
+from autograder.pipeline.leaks import leaks, scrub, secret_lines
 
 SOURCE = ['assert add(1, 2) == 3, "add(1, 2) should be 3"\n### BEGIN HIDDEN TESTS\n'
           'assert add(-7, 11) == 4, "add must handle negative numbers"\n### END HIDDEN TESTS',

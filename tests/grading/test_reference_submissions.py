@@ -4,16 +4,14 @@ score. Skips phases whose source or reference file has not landed.
 """
 from __future__ import annotations
 
+import nbformat
 import pytest
+from conftest import REPO
 
 from autograder.pipeline import GradeOptions, grade_class
-import nbformat
-
 from autograder.pipeline.coursedir import build_template
-from autograder.pipeline.redact import leaks, secret_lines
+from autograder.pipeline.leaks import leaks, secret_lines
 from autograder.reference_submissions import build
-
-from conftest import REPO
 
 pytestmark = pytest.mark.slow
 PHASES = sorted(p.stem for p in (REPO / "autograder" / "reference_submissions").glob("phase*.toml"))
@@ -29,22 +27,22 @@ def test_reference_submissions_score_as_expected(phase, tmp_path):
     cases = build.write(build.cases(phase, source, template.release(phase)), phase, subs)
     opts = GradeOptions(course=REPO, out=out, workers=2, cell_timeout=20, notebook_timeout=240,
                         progress=False)
-    results = {r["student"]: r for r in grade_class(phase, subs, opts)}
-    got = {s: (r["score"], r["status"], bool(r["tamper"])) for s, r in results.items()}
+    results = {r.student: r for r in grade_class(phase, subs, opts)}
+    got = {s: (r.score, r.status, bool(r.tamper)) for s, r in results.items()}
     want = {s: (build.expected_score(c, template.cells), c.status,
                 c.tamper or s == "ref-kernel-kill") for s, c in cases.items()}
-    assert got == want, {s: results[s]["reasons"] for s in got if got[s] != want[s]}
+    assert got == want, {s: results[s].reasons for s in got if got[s] != want[s]}
     for s, c in cases.items():
         if c.reason:
-            assert c.reason in " | ".join(results[s]["reasons"]), s
+            assert c.reason in " | ".join(results[s].reasons), s
     # feedback: no hidden-test or mark-scheme line, no check import, and the preprocessors alone
     # were enough (the last-line scrubber never had to act)
     secrets = secret_lines([c.source for c in nbformat.read(source, as_version=4).cells],
                            template.release(phase).read_text())
     assert secrets                                   # else this check would prove nothing
     pages = sorted((out / "feedback").glob(f"*/{phase}/*.html"))
-    assert len(pages) == sum(r["status"] == "graded" for r in results.values())
+    assert len(pages) == sum(r.status == "graded" for r in results.values())
     for page in pages:
         text = page.read_text()
         assert leaks(text, secrets) == [] and "autograder.checks" not in text, page
-    assert not [s for s, r in results.items() if any("scrubbed" in x for x in r["reasons"])]
+    assert not [s for s, r in results.items() if any("scrubbed" in x for x in r.reasons)]

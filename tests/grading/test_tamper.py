@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import keyword
 
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from autograder.pipeline.tamper import scan_code
 

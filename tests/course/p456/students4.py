@@ -41,7 +41,8 @@ def scale_for_launch(pc, name):
 def refused_changes(pc, name):
     family, size = pc.describe_index(name).deployment.pod_type.split(".")
     out = {}
-    for key, target in {"shrink": family + ".x1", "change_type": ("p2" if family == "s1" else "s1") + "." + size}.items():
+    for key, target in {"shrink": family + ".x1",
+                        "change_type": ("p2" if family == "s1" else "s1") + "." + size}.items():
         try:
             pc.configure_index(name, pod_type=target)
         except Exception as err:
@@ -64,9 +65,11 @@ def after_launch(pc, name):
     "cost_report": '''
 def cost_report(records, dimension, metadata_bytes, qps, top_k=10):
     month_queries = qps * 730 * 60 * 60
-    options = {"serverless": float(serverless_bill(records, dimension, metadata_bytes, queries_per_month=month_queries).total),
+    options = {"serverless": float(serverless_bill(records, dimension, metadata_bytes,
+                                                   queries_per_month=month_queries).total),
                "drn": float(drn_bill(records, dimension, metadata_bytes, qps=qps).total)}
-    pods = sorted((float(pod_cost(t, pods=pods_needed(records, dimension, t), replicas=replicas_for_qps(qps, t, top_k)).total), t)
+    pods = sorted((float(pod_cost(t, pods=pods_needed(records, dimension, t),
+                                  replicas=replicas_for_qps(qps, t, top_k)).total), t)
                   for t in ("s1.x1", "p2.x1", "p1.x1"))
     cheapest_pod, pod_type = pods[0]
     return {**options, "pods": cheapest_pod, "pod_type": pod_type, "recommended": min(options, key=options.get)}
@@ -122,8 +125,10 @@ def after_launch(pc, name):
     # recommends legacy pods when they are cheapest
     "cost_report": '''
 def cost_report(records, dimension, metadata_bytes, qps, top_k=10):
-    serverless = float(serverless_bill(records, dimension, metadata_bytes, queries_per_month=qps * SECONDS_PER_MONTH).total)
-    pods = {t: float(pod_cost(t, pods=pods_needed(records, dimension, t), replicas=replicas_for_qps(qps, t, top_k)).total)
+    serverless = float(serverless_bill(records, dimension, metadata_bytes,
+                                       queries_per_month=qps * SECONDS_PER_MONTH).total)
+    pods = {t: float(pod_cost(t, pods=pods_needed(records, dimension, t),
+                              replicas=replicas_for_qps(qps, t, top_k)).total)
             for t in ("p1.x1", "p2.x1", "s1.x1")}
     pod_type = min(pods, key=pods.get)
     drn = float(drn_bill(records, dimension, metadata_bytes, qps=qps).total)

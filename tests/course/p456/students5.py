@@ -70,7 +70,8 @@ MISTAKES = {
 def monthly_bill(storage_gb, read_units, write_units, egress_gb=0.0, plan="standard"):
     p = PLANS[plan]
     return (storage_gb * p["storage_gb_month"] + read_units / 1e6 * p["ru_per_million"]
-            + write_units / 1e6 * p["wu_per_million"] + max(0, egress_gb - p["egress_allowance_gb"]) * p["egress_per_gb"])
+            + write_units / 1e6 * p["wu_per_million"]
+            + max(0, egress_gb - p["egress_allowance_gb"]) * p["egress_per_gb"])
 ''',
     "pod_bill": '''
 def billable_minutes(minutes):

@@ -195,7 +195,8 @@ def backup_and_restore(pc, index_name, restored_name):
     "migrate": '''
 def migrate(pc, source, target, router):
     d = pc.describe_index(source)
-    pc.create_index(name=target, dimension=d.dimension, metric=d.metric, spec=ServerlessSpec(cloud="aws", region="us-east-1"))
+    pc.create_index(name=target, dimension=d.dimension, metric=d.metric,
+                    spec=ServerlessSpec(cloud="aws", region="us-east-1"))
     old, new = pc.Index(name=source), pc.Index(name=target)
     for ns in old.describe_index_stats().namespaces:
         for page in old.list(namespace=ns):

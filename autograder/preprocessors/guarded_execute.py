@@ -36,7 +36,7 @@ class GuardedExecute(Execute):
             with open(self.progress_file, "a") as fh:
                 fh.write(text + "\n")
 
-    def preprocess_cell(self, cell, resources, index):  # noqa: D102 (nbconvert API)
+    def preprocess_cell(self, cell, resources, index):  # nbconvert API
         if cell.cell_type != "code":
             return cell, resources
         reason = self.skip_cells.get(str(index))
@@ -57,7 +57,7 @@ class GuardedExecute(Execute):
             self._mark(f"truncated {index} {self._dropped}")
         return cell, resources
 
-    def output(self, outs, msg, display_id, cell_index):  # noqa: D102 (nbclient API)
+    def output(self, outs, msg, display_id, cell_index):  # nbclient API
         if self.max_output_bytes >= 0 and msg.get("msg_type") in ("stream", "display_data",
                                                                   "execute_result"):
             size = _size(msg)
@@ -69,7 +69,7 @@ class GuardedExecute(Execute):
             self._kept += size
         return super().output(outs, msg, display_id, cell_index)
 
-    def preprocess(self, nb, resources=None, km=None):  # noqa: D102
+    def preprocess(self, nb, resources=None, km=None):
         self._kept = self._dropped = 0
         out = super().preprocess(nb, resources, km)
         self._mark("done")
