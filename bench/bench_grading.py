@@ -85,7 +85,7 @@ def bench(course: Path, assignment: str, n: int, tmp: Path) -> dict[str, float]:
         start = time.perf_counter()
         results = grade_class(assignment, subs, opts)
         row[f"w{workers}"] = time.perf_counter() - start
-        row[f"ok{workers}"] = sum(r["score"] == build.auto_max(template.cells) for r in results)
+        row[f"ok{workers}"] = sum(r.score == build.auto_max(template.cells) for r in results)
     return row
 
 

@@ -20,9 +20,10 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from .gradebook import describe_assignment
+from .records import Template
 
 CONFIG = "nbgrader_config.py"
 #: the checkout that holds autograder/ (may differ from the course being graded, e.g. in tests)
@@ -132,32 +133,6 @@ c.Exchange.root = {str(root / "exchange")!r}
 {overrides}"""
 
 
-@dataclass
-class Template:
-    """What every scratch course of one assignment starts from."""
-
-    assignment: str
-    root: Path
-    notebooks: list[str]          # notebook names without .ipynb
-    max_score: float
-    cells: list[dict[str, Any]]   # grade cells: notebook, name, max_score, cell_type
-
-    @property
-    def gradebook(self) -> Path:
-        return self.root / "gradebook.db"
-
-    @property
-    def release_dir(self) -> Path:
-        """release/<assignment> exactly as nbgrader generated it from source/."""
-        return self.root / "release" / self.assignment
-
-    def release(self, notebook: str) -> Path:
-        return self.release_dir / f"{notebook}.ipynb"
-
-    def source(self, notebook: str) -> Path:
-        return self.root / "source" / self.assignment / f"{notebook}.ipynb"
-
-
 def _fingerprint(course: Path, assignment: str) -> str:
     h = hashlib.sha256((course / CONFIG).read_bytes())
     for p in sorted((course / "source" / assignment).rglob("*")):
@@ -169,8 +144,6 @@ def _fingerprint(course: Path, assignment: str) -> str:
 
 def build_template(course: Path, assignment: str, cache: Path) -> Template:
     """Generate (or reuse, when source and config are unchanged) the template of ``assignment``."""
-    from .gradebook import describe_assignment
-
     src = course / "source" / assignment
     if not src.is_dir():
         raise CourseError(f"no assignment {assignment!r} in {course / 'source'}; "

@@ -14,8 +14,7 @@ from typing import Any
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from .coursedir import Template
-from .records import GradeResult
+from .records import GradeResult, Template
 
 
 def _url(db: Path) -> str:

@@ -6,6 +6,7 @@ keeps (``to_dict``/``from_dict`` are the on-disk form, so an interrupted run res
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 
@@ -66,3 +67,29 @@ class GradeResult:
         """Inverse of :meth:`to_dict`; keys this version does not know are ignored."""
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class Template:
+    """What every scratch course of one assignment starts from."""
+
+    assignment: str
+    root: Path
+    notebooks: list[str]          # notebook names without .ipynb
+    max_score: float
+    cells: list[dict[str, Any]]   # grade cells: notebook, name, max_score, cell_type
+
+    @property
+    def gradebook(self) -> Path:
+        return self.root / "gradebook.db"
+
+    @property
+    def release_dir(self) -> Path:
+        """release/<assignment> exactly as nbgrader generated it from source/."""
+        return self.root / "release" / self.assignment
+
+    def release(self, notebook: str) -> Path:
+        return self.release_dir / f"{notebook}.ipynb"
+
+    def source(self, notebook: str) -> Path:
+        return self.root / "source" / self.assignment / f"{notebook}.ipynb"

@@ -8,12 +8,12 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from . import report, server
-from .coursedir import CourseError, Template, assignments, build_template, notebooks
+from .coursedir import CourseError, assignments, build_template, notebooks
 from .gradebook import MainGradebook
 from .importer import collect, extract_zip
-from .limits import kill_running
 from .options import GradeOptions
-from .records import GradeResult, Job
+from .process_limits import kill_running
+from .records import GradeResult, Job, Template
 from .state import State
 from .worker import grade_one
 

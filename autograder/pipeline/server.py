@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pinecone_ops.ports import free_port
 
-from .limits import RUNNING, kill_tree
+from .process_limits import RUNNING, kill_tree
 
 
 def available() -> bool:

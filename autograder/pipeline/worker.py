@@ -23,10 +23,10 @@ import nbformat
 from autograder import preprocessors
 
 from . import leaks, server, tamper
-from .coursedir import Template, child_env, make_scratch, wrapper_config
-from .limits import MARKER, Outcome, run_limited
+from .coursedir import child_env, make_scratch, wrapper_config
 from .options import GradeOptions
-from .records import GradeResult, Job
+from .process_limits import MARKER, Outcome, run_limited
+from .records import GradeResult, Job, Template
 
 DEAD = ("the kernel died while running this cell (os._exit, a fatal signal, a crash, or the "
         "{mb} MB memory limit); graded without it")

@@ -14,12 +14,17 @@ from __future__ import annotations
 import copy
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import tomllib
 from nbformat.v4 import new_code_cell
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10 (tomli is a dependency there)
+    import tomli as tomllib
 
 HERE = Path(__file__).resolve().parent
 _MARKERS = re.compile(r"^[ \t]*(###|//) (BEGIN|END) SOLUTION[ \t]*\n?", re.M)

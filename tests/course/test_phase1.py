@@ -1,7 +1,11 @@
 """Phase 1 graded by real nbgrader: solution, blank, a different correct solution, typical mistakes."""
 from __future__ import annotations
 
+import pytest
+
 from tests.course.contract import PhaseContract
+
+pytestmark = pytest.mark.slow  # grades whole assignments with real nbgrader
 
 PHASE = "phase1"
 

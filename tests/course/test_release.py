@@ -8,6 +8,8 @@ import pytest
 from autograder import course
 from autograder.pipeline.coursedir import assignments, build_template
 
+pytestmark = pytest.mark.slow  # grades whole assignments with real nbgrader
+
 PHASES = assignments(course.ROOT)
 
 

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 if int(version("pinecone").split(".")[0]) < 10:
     pytest.skip("the Documents API (index.documents) is new in SDK 10", allow_module_level=True)
 
-from pinecone import ApiError, DenseVectorQuery, QueryStringQuery, SparseVectorQuery, TextQuery  # noqa: E402
+from pinecone import ApiError, DenseVectorQuery, QueryStringQuery, SparseVectorQuery, TextQuery
 
-from pinecone_ops.emulator.server import LocalPinecone  # noqa: E402
+from pinecone_ops.emulator.server import LocalPinecone
 
 DEPLOYMENT = {"deployment_type": "managed", "cloud": "aws", "region": "us-east-1"}
 SCHEMA = {"fields": {"content": {"type": "string", "full_text_search": {}},

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import REPO
 
 from autograder.pipeline.coursedir import build_template
 from autograder.reference_submissions import build
+from conftest import REPO
 
 EXE = [sys.executable, "-m", "pinecone_ops.cli", "grade"]
 

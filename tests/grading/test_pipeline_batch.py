@@ -8,10 +8,10 @@ import csv
 import json
 import resource
 
-import minicourse
 import nbformat
 import pytest
 
+import minicourse
 from autograder.pipeline import GradeOptions, grade_class
 from autograder.pipeline.coursedir import build_template
 from autograder.reference_submissions import build

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from conftest import REPO
 
 from autograder.pipeline import GradeOptions, grade_class
 from autograder.pipeline.coursedir import build_template
 from autograder.pipeline.leaks import leaks, secret_lines
 from autograder.reference_submissions import build
+from conftest import REPO
 
 pytestmark = pytest.mark.slow
 PHASES = sorted(p.stem for p in (REPO / "autograder" / "reference_submissions").glob("phase*.toml"))

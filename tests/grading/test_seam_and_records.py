@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import nbformat
-from conftest import REPO
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from autograder import cli
 from autograder.pipeline import GradeOptions, GradeResult
 from autograder.preprocessors.redact_tracebacks import RedactForStudents
+from conftest import REPO
 
 EXE = [sys.executable, "-m", "pinecone_ops.cli", "grade"]
 
