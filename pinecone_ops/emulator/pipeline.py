@@ -61,7 +61,7 @@ def handle(backend: Backend, call: Call) -> Outcome:
         logger.exception("local Pinecone: unexpected error in %s", op.name)
         outcome.error = PineconeError(f"Internal error in the local Pinecone: {exc!r}")
     if op.data_plane:
-        outcome.headers.update(consistency.lsn_headers(backend, call))
+        outcome.headers.update(consistency.lsn_headers(backend, op, call, outcome.error is None))
     if outcome.error is not None:
         rec.status = outcome.error.status
     elif outcome.result is not None:
