@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     faults.add_argument("--api-key", action="append", default=[], metavar="KEY=ROLE[,ROLE]",
                         help="accept only these keys, with Pinecone roles (ProjectEditor, ProjectViewer, "
                              "ControlPlaneEditor, ControlPlaneViewer, DataPlaneEditor, DataPlaneViewer); repeatable")
+    faults.add_argument("--admin-key", default=None, metavar="KEY",
+                        help="the admin API's (/_ops) credential while --api-key keys are on (default: "
+                             "$PINECONE_OPS_ADMIN_KEY, else a random one, printed at start)")
     p.set_defaults(func=run)
 
 
@@ -53,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         server = LocalPinecone(host=args.host, port=args.port, data_dir=args.data_dir,
-                               meter_scale=args.meter_scale, **options)
+                               admin_key=args.admin_key, meter_scale=args.meter_scale, **options)
+        if options["api_keys"] and not (args.admin_key or os.environ.get("PINECONE_OPS_ADMIN_KEY")):
+            print(f"Admin API (/_ops) key: export PINECONE_OPS_ADMIN_KEY={server.admin_key}", flush=True)
         server.serve_forever()
     except OSError as exc:
         print(f"pinecone-ops serve: {exc.strerror or exc}")

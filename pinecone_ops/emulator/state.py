@@ -277,6 +277,9 @@ class Backend:
         self.replaying = False
         #: Base URL the server listens on; index hosts are ``{base_url}/index/{name}``.
         self.base_url = "http://127.0.0.1"
+        #: The admin API's credential, required on ``/_ops`` once ``api_keys`` are on (never an
+        #: option: ``GET /_ops/options`` must not show it). ``None``: ``/_ops`` is closed then.
+        self.admin_key: str | None = None
 
     # ------------------------------------------------------------------ lookups
     def index_host(self, name: str) -> str:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pinecone_ops.emulator.metering import key_hash
 from tests.emulator.test_control_pods import SDK10
 
 
@@ -204,12 +205,15 @@ def test_serve_flags_switch_faults_on():
 
     proc, url = start_serve(None, "--plan", "starter", "--index-init-ms", "250", "--consistency-lag-ms", "100",
                             "--rate-limit-rps", "7", "--api-key", "a=ProjectEditor",
-                            "--api-key", "b=ControlPlaneViewer,DataPlaneEditor")
+                            "--api-key", "b=ControlPlaneViewer,DataPlaneEditor", "--admin-key", "adm-secret")
     try:
-        opts = httpx.get(f"{url}/_ops/options").json()
+        opts = httpx.get(f"{url}/_ops/options", headers={"X-Pinecone-Ops-Admin-Key": "adm-secret"}).json()
         assert (opts["plan"], opts["index_init_ms"], opts["consistency_lag_ms"], opts["rate_limit_rps"]) == \
             ("starter", 250, 100, 7)
-        assert opts["api_keys"] == {"a": ["ProjectEditor"], "b": ["ControlPlaneViewer", "DataPlaneEditor"]}
+        # keys only as their request-log tags, never in clear
+        assert opts["api_keys"] == {key_hash("a"): ["ProjectEditor"],
+                                    key_hash("b"): ["ControlPlaneViewer", "DataPlaneEditor"]}
+        assert httpx.get(f"{url}/_ops/options", headers={"Api-Key": "a"}).status_code == 401
         assert httpx.get(f"{url}/indexes", headers={"Api-Key": "pclocal"}).status_code == 401
         assert httpx.get(f"{url}/indexes", headers={"Api-Key": "b"}).status_code == 200
     finally:
