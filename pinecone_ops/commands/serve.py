@@ -24,8 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="new indexes stay Initializing (not ready) this long")
     faults.add_argument("--consistency-lag-ms", type=int, default=0, metavar="MS",
                         help="writes become visible to reads this long after they are acknowledged")
-    faults.add_argument("--rate-limit-rps", type=int, default=0, metavar="N",
-                        help="more than N requests per second of one data-plane operation on one namespace get 429")
+    faults.add_argument("--rate-limit-rps", type=_rps, default=0, metavar="N|pinecone",
+                        help="more than N requests per second of one data-plane operation on one namespace get 429; "
+                             "'pinecone' = Pinecone's documented default, 100 per namespace")
     faults.add_argument("--api-key", action="append", default=[], metavar="KEY=ROLE[,ROLE]",
                         help="accept only these keys, with Pinecone roles (ProjectEditor, ProjectViewer, "
                              "ControlPlaneEditor, ControlPlaneViewer, DataPlaneEditor, DataPlaneViewer); repeatable")
@@ -33,6 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="the admin API's (/_ops) credential while --api-key keys are on (default: "
                              "$PINECONE_OPS_ADMIN_KEY, else a random one, printed at start)")
     p.set_defaults(func=run)
+
+
+def _rps(value: str) -> int | str:
+    return value if value == "pinecone" else int(value)
 
 
 def _api_keys(specs: list[str]) -> dict[str, list[str]]:
