@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from pinecone_ops.emulator.server import LocalPinecone
+from pinecone_ops.emulator.server import LocalPinecone, admin_key_for
 
 #: The key used for the local Pinecone when none is set (it accepts any non-empty key unless
 #: API keys are configured); notebooks put it into ``PINECONE_API_KEY`` (``course.runtime``).
@@ -89,9 +89,13 @@ def backend_name() -> str:
 class Admin:
     """Client for the local Pinecone's admin API (``/_ops/``), which the SDK never calls."""
 
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
+    def __init__(self, url: str, timeout: float = 30.0, admin_key: str | None = None) -> None:
         self.url = url.rstrip("/")
-        self._client = httpx.Client(base_url=self.url, timeout=timeout)
+        # Needed once the server has API keys on: the argument, else PINECONE_OPS_ADMIN_KEY, else the
+        # key of a server running in this process (embedded or LocalPinecone(...).start()).
+        key = admin_key or os.environ.get("PINECONE_OPS_ADMIN_KEY") or admin_key_for(self.url)
+        headers = {"X-Pinecone-Ops-Admin-Key": key} if key else {}
+        self._client = httpx.Client(base_url=self.url, timeout=timeout, headers=headers)
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self._client.request(method, f"/_ops/{path}", **kwargs)
@@ -155,11 +159,12 @@ class Admin:
         self.close()
 
 
-def admin(url: str | None = None) -> Admin:
-    """Admin client for ``url``, else the server :func:`connect` would use (local only)."""
+def admin(url: str | None = None, admin_key: str | None = None) -> Admin:
+    """Admin client for ``url``, else the server :func:`connect` would use (local only);
+    ``admin_key`` (else ``PINECONE_OPS_ADMIN_KEY``) for a standalone server with API keys on."""
     if url is None:
         if _wants_cloud():
             raise RuntimeError("admin() needs the local Pinecone; real Pinecone has no request log or ledger. "
                                "Unset PINECONE_OPS_BACKEND to grade against the local Pinecone.")
         url = _local_url()
-    return Admin(url)
+    return Admin(url, admin_key=admin_key)

@@ -8,12 +8,14 @@
   all state (indexes, ledger, log) and restoring default options. Retries are off, so a 429/5xx
   surfaces at once instead of after back-off.
 * ``make_index`` (function): ``make_index(name="idx", dimension=4, metric="cosine",
-  vector_type="dense", **create_kwargs) -> pinecone Index`` creates a serverless index through the
-  SDK and returns its data-plane client.
+  vector_type="dense", hybrid=False, **create_kwargs) -> pinecone Index`` creates a serverless index
+  through the SDK and returns its data-plane client; ``hybrid=True`` makes a dotproduct index that
+  takes sparse values too (2026-07: an explicit ``_sparse_values`` field; SDK 9: the 2025-10 sugar).
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from importlib.metadata import version
 from typing import Any
 
 import pytest
@@ -24,6 +26,8 @@ from pinecone_ops.emulator.server import LocalPinecone
 from pinecone_ops.emulator.state import DEFAULT_OPTIONS
 
 API_KEY = "pclocal"
+#: The installed SDK's major version (``scripts/test-sdk9`` runs this suite under 9.x).
+SDK_MAJOR = int(version("pinecone").split(".")[0])
 
 
 @pytest.fixture(scope="session")
@@ -56,11 +60,19 @@ def make_index(pc) -> Iterator[Callable[..., Any]]:
     from pinecone import ServerlessSpec
 
     def make(name: str = "idx", dimension: int | None = 4, metric: str = "cosine",
-             vector_type: str = "dense", **kwargs: Any):
+             vector_type: str = "dense", hybrid: bool = False, **kwargs: Any):
         kwargs.setdefault("spec", ServerlessSpec(cloud="aws", region="us-east-1"))
         if vector_type == "sparse":
             dimension, metric = None, "dotproduct"
-        pc.create_index(name=name, dimension=dimension, metric=metric, vector_type=vector_type, **kwargs)
+        if hybrid and SDK_MAJOR >= 10:
+            # API 2026-07: hybrid needs the sparse field declared; the dotproduct sugar alone is dense-only.
+            pc.indexes.create(name=name, schema={"fields": {
+                "_values": {"type": "dense_vector", "dimension": dimension, "metric": "dotproduct"},
+                "_sparse_values": {"type": "sparse_vector"}}},
+                deployment={"deployment_type": "managed", "cloud": "aws", "region": "us-east-1"})
+        else:  # SDK 9 (API 2025-10): every dense dotproduct index is hybrid
+            pc.create_index(name=name, dimension=dimension, metric="dotproduct" if hybrid else metric,
+                            vector_type=vector_type, **kwargs)
         index = pc.Index(host=pc.describe_index(name).host)
         made.append(index)
         return index

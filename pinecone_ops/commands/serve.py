@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,12 +24,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="new indexes stay Initializing (not ready) this long")
     faults.add_argument("--consistency-lag-ms", type=int, default=0, metavar="MS",
                         help="writes become visible to reads this long after they are acknowledged")
-    faults.add_argument("--rate-limit-rps", type=int, default=0, metavar="N",
-                        help="more than N requests per second of one data-plane operation on one namespace get 429")
+    faults.add_argument("--rate-limit-rps", type=_rps, default=0, metavar="N|pinecone",
+                        help="more than N requests per second of one data-plane operation on one namespace get 429; "
+                             "'pinecone' = Pinecone's documented default, 100 per namespace")
     faults.add_argument("--api-key", action="append", default=[], metavar="KEY=ROLE[,ROLE]",
                         help="accept only these keys, with Pinecone roles (ProjectEditor, ProjectViewer, "
                              "ControlPlaneEditor, ControlPlaneViewer, DataPlaneEditor, DataPlaneViewer); repeatable")
+    faults.add_argument("--admin-key", default=None, metavar="KEY",
+                        help="the admin API's (/_ops) credential while --api-key keys are on (default: "
+                             "$PINECONE_OPS_ADMIN_KEY, else a random one, printed at start)")
     p.set_defaults(func=run)
+
+
+def _rps(value: str) -> int | str:
+    return value if value == "pinecone" else int(value)
 
 
 def _api_keys(specs: list[str]) -> dict[str, list[str]]:
@@ -53,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         server = LocalPinecone(host=args.host, port=args.port, data_dir=args.data_dir,
-                               meter_scale=args.meter_scale, **options)
+                               admin_key=args.admin_key, meter_scale=args.meter_scale, **options)
+        if options["api_keys"] and not (args.admin_key or os.environ.get("PINECONE_OPS_ADMIN_KEY")):
+            print(f"Admin API (/_ops) key: export PINECONE_OPS_ADMIN_KEY={server.admin_key}", flush=True)
         server.serve_forever()
     except OSError as exc:
         print(f"pinecone-ops serve: {exc.strerror or exc}")

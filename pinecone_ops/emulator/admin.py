@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pinecone_ops.emulator.calls import Call, Operation, Result, Run
 from pinecone_ops.emulator.exceptions import InvalidArgument
+from pinecone_ops.emulator.metering import key_hash
 from pinecone_ops.emulator.state import Backend
 
 
@@ -30,8 +31,14 @@ def reset(backend: Backend, call: Call) -> Result:
     return Result({"status": "reset"})
 
 
+def _shown(options: dict) -> dict:
+    """Options as ``/_ops/options`` shows them: API keys only as their 10-hex tags (the request
+    log's ``api_key``), never in clear."""
+    return {**options, "api_keys": {key_hash(k): roles for k, roles in options["api_keys"].items()}}
+
+
 def get_options(backend: Backend, call: Call) -> Result:
-    return Result(backend.options)
+    return Result(_shown(backend.options))
 
 
 def _options_body(call: Call, example: str) -> dict:
@@ -51,7 +58,7 @@ def _option_error(exc: Exception) -> InvalidArgument:
 def set_options(backend: Backend, call: Call) -> Result:
     body = _options_body(call, '{"meter_scale": 1000}')
     try:
-        return Result(backend.set_options(**body))
+        return Result(_shown(backend.set_options(**body)))
     except (KeyError, ValueError, TypeError) as exc:
         raise _option_error(exc) from None
 

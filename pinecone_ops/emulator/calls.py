@@ -43,6 +43,8 @@ class Call:
     query: dict[str, list[str]] = field(default_factory=dict)
     raw: bytes = b""
     api_key: str | None = None
+    #: ``X-Pinecone-Ops-Admin-Key``: the admin API's credential (``faults/keys.py``).
+    admin_key: str | None = field(default=None, repr=False)
     api_version: str = LATEST
     now: float = 0.0
     request_id: str = ""

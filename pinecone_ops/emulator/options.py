@@ -20,6 +20,10 @@ ROLES: dict[str, frozenset[str]] = {
     "DataPlaneViewer": frozenset({"data:read"}),
 }
 
+#: Pinecone's documented default limit for on-demand serverless indexes: 100 requests per second
+#: per namespace (of each of query, upsert, …). ``rate_limit_rps="pinecone"`` sets it.
+PINECONE_NAMESPACE_RPS = 100
+
 #: Faults that can also be set per index (``set_index_options``).
 FAULT_OPTIONS = ("index_init_ms", "consistency_lag_ms", "rate_limit_rps")
 
@@ -64,6 +68,8 @@ def normalize_api_keys(value: Any) -> dict[str, list[str]]:
 
 
 def normalize_fault(name: str, value: Any) -> int:
+    if name == "rate_limit_rps" and value == "pinecone":
+        return PINECONE_NAMESPACE_RPS
     return _non_negative_int(name, value)
 
 
@@ -77,7 +83,7 @@ def normalize_options(options: dict[str, Any]) -> dict[str, Any]:
         out["plan"] = plan
     for name in FAULT_OPTIONS:
         if name in out:
-            out[name] = _non_negative_int(name, out[name])
+            out[name] = normalize_fault(name, out[name])
     if "api_keys" in out:
         out["api_keys"] = normalize_api_keys(out["api_keys"])
     return out

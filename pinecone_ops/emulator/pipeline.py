@@ -5,7 +5,8 @@
 
 Stages before the operation may refuse the call by raising a
 :class:`~pinecone_ops.emulator.exceptions.PineconeError`; stages after it see its result. Admin
-calls (``/_ops``) only run the operation and the journal: they are not Pinecone API calls.
+calls (``/_ops``) only run the admin-key check, the operation and the journal: they are not
+Pinecone API calls.
 """
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def handle(backend: Backend, call: Call) -> Outcome:
         logger.exception("local Pinecone: unexpected error in %s", op.name)
         outcome.error = PineconeError(f"Internal error in the local Pinecone: {exc!r}")
     if op.data_plane:
-        outcome.headers.update(consistency.lsn_headers(backend, call))
+        outcome.headers.update(consistency.lsn_headers(backend, op, call, outcome.error is None))
     if outcome.error is not None:
         rec.status = outcome.error.status
     elif outcome.result is not None:
@@ -74,6 +75,7 @@ def handle(backend: Backend, call: Call) -> Outcome:
 def _admin(backend: Backend, op: Operation, call: Call) -> Outcome:
     outcome = Outcome(op.plane)
     try:
+        keys.authenticate_admin(backend, op, call)
         outcome.result = op.run(backend, call)
         journal.record(backend, op, call, outcome.result)
     except PineconeError as exc:

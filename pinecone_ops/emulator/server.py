@@ -6,13 +6,19 @@ SDK's keep-alive connection never meets the ≈44 ms delayed-ACK stall (performa
 """
 from __future__ import annotations
 
+import asyncio
+import errno
+import fcntl
+import os
+import secrets
 import signal
 import socket
 import threading
 import time
-from typing import Any
+from typing import IO, Any
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from pinecone_ops.emulator.http.app import create_app
 from pinecone_ops.emulator.journal import open_journal
@@ -42,24 +48,121 @@ def _advertised(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
+#: Seconds a client may take to send a request's headers (from its first byte, or from connecting),
+#: and its body; an idle keep-alive connection is closed after ``KEEP_ALIVE_S``.
+HEADER_TIMEOUT_S = 10.0
+BODY_TIMEOUT_S = 60.0
+KEEP_ALIVE_S = 60
+
+
+class _BoundedHttpTools(HttpToolsProtocol):
+    """uvicorn's httptools protocol with deadlines: uvicorn bounds only the idle time *between*
+    requests, so a connection that never sends a request, or sends it byte by byte, would stay
+    open for ever (800 of them hold 800 sockets)."""
+
+    _deadline: asyncio.TimerHandle | None = None
+
+    def _arm(self, seconds: float) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(seconds, self._expire)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _expire(self) -> None:
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm(HEADER_TIMEOUT_S)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm(HEADER_TIMEOUT_S)
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        self._arm(BODY_TIMEOUT_S)
+
+    def on_message_complete(self) -> None:
+        self._disarm()
+        super().on_message_complete()
+
+
 def _config(app: Any) -> uvicorn.Config:
     return uvicorn.Config(app, log_level="warning", access_log=False, server_header=False,
-                          lifespan="off", http="httptools", timeout_keep_alive=120,
+                          lifespan="off", http=_BoundedHttpTools, timeout_keep_alive=KEEP_ALIVE_S,
                           timeout_graceful_shutdown=2)
+
+
+#: The admin key of every server running in this process, by URL (``pinecone_ops.connection.Admin``
+#: finds it here; it never travels over HTTP).
+_ADMIN_KEYS: dict[str, str] = {}
+
+
+def admin_key_for(url: str) -> str | None:
+    """The admin key of the in-process server at ``url``, if there is one."""
+    return _ADMIN_KEYS.get(url.rstrip("/"))
+
+
+def _lock_data_dir(data_dir: str) -> IO[str]:
+    """An exclusive lock on ``DIR/.lock`` for as long as the server lives: two servers writing one
+    journal would corrupt it."""
+    os.makedirs(data_dir, exist_ok=True)
+    handle = open(os.path.join(data_dir, ".lock"), "a+")  # noqa: SIM115 - held until stop()
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        owner = handle.read().strip() or "another process"
+        handle.close()
+        raise OSError(errno.EBUSY, f"the data dir {data_dir} is in use by another local Pinecone ({owner}); "
+                                   "stop that server or give this one another --data-dir") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}")
+    handle.flush()
+    return handle
 
 
 class LocalPinecone:
     """A local Pinecone on ``host:port`` (port 0 = a free port). ``.backend`` holds its state."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, data_dir: str | None = None,
-                 **options: Any) -> None:
+                 admin_key: str | None = None, **options: Any) -> None:
         self.host = host
         self.port = port
         self.backend = Backend(data_dir=data_dir, **options)
-        if data_dir:
-            open_journal(self.backend)  # load what the data dir holds; journal every change
+        #: The admin API's credential once API keys are on (``/_ops``; data-plane keys never grant it):
+        #: ``admin_key``, else ``PINECONE_OPS_ADMIN_KEY``, else a fresh random one.
+        key = admin_key or os.environ.get("PINECONE_OPS_ADMIN_KEY") or secrets.token_urlsafe(18)
+        self.backend.admin_key = key
+        self._admin_key = key
+        self._lock: IO[str] | None = _lock_data_dir(data_dir) if data_dir else None
+        try:
+            if data_dir:
+                open_journal(self.backend)  # load what the data dir holds; journal every change
+        except BaseException:
+            self._release()
+            raise
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def admin_key(self) -> str:
+        return self._admin_key
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # closing the file drops the flock
+            self._lock = None
 
     @property
     def url(self) -> str:
@@ -70,6 +173,7 @@ class LocalPinecone:
         sock = _bind(self.host, self.port)
         self.port = sock.getsockname()[1]
         self.backend.base_url = _advertised(self.host, self.port)
+        _ADMIN_KEYS[self.backend.base_url] = self._admin_key
         return sock
 
     def start(self, timeout: float = 10.0) -> LocalPinecone:
@@ -96,6 +200,8 @@ class LocalPinecone:
             self._thread.join(timeout)
         self._server = None
         self._thread = None
+        _ADMIN_KEYS.pop(self.backend.base_url, None)
+        self._release()
 
     def serve_forever(self, announce: bool = True) -> None:
         """Serve until Ctrl-C or SIGTERM, then stop cleanly (the server runs in a thread; the

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from pinecone_ops.emulator.metering import Ledger, RequestLog
 from pinecone_ops.emulator.options import CONTROL_OPTIONS, FAULT_OPTIONS, normalize_fault, normalize_options
 from pinecone_ops.emulator.storage.documents import DocumentNamespace
+from pinecone_ops.emulator.storage.fields import sparse_field
 from pinecone_ops.emulator.storage.store import NamespaceStore
 
 DEFAULT_NAMESPACE = "__default__"
@@ -60,6 +61,12 @@ class IndexConfig:
     @property
     def is_pod(self) -> bool:
         return self.deployment.get("deployment_type") == "pod"
+
+    @property
+    def accepts_sparse(self) -> bool:
+        """Sparse values on the Vectors API: a sparse index, or a hybrid one (a dense index whose
+        schema also declares the sparse field; ``control/indexes.py`` decides at creation)."""
+        return self.vector_type == "sparse" or sparse_field(self.schema_fields) is not None
 
 
 class Index:
@@ -270,6 +277,9 @@ class Backend:
         self.replaying = False
         #: Base URL the server listens on; index hosts are ``{base_url}/index/{name}``.
         self.base_url = "http://127.0.0.1"
+        #: The admin API's credential, required on ``/_ops`` once ``api_keys`` are on (never an
+        #: option: ``GET /_ops/options`` must not show it). ``None``: ``/_ops`` is closed then.
+        self.admin_key: str | None = None
 
     # ------------------------------------------------------------------ lookups
     def index_host(self, name: str) -> str:

@@ -39,7 +39,7 @@ def test_scores_and_order_match_numpy(make_index, metric):
 
 
 def test_upsert_forms_tuples_dicts_batch_and_dataframe(make_index):
-    idx = make_index("forms", dimension=3, metric="dotproduct")
+    idx = make_index("forms", dimension=3, hybrid=True)
     idx.upsert(vectors=[("t2", [1, 0, 0]), ("t3", [0, 1, 0], {"k": "v"})])
     idx.upsert(vectors=[{"id": "d1", "values": [0, 0, 1], "metadata": {"n": 3}},
                         {"id": "h1", "values": [1, 1, 1], "sparse_values": {"indices": [5, 9], "values": [0.5, 0.25]}}])
@@ -83,7 +83,7 @@ def test_sparse_index_and_hybrid_scores(make_index):
     assert by_id.matches[0].id == "s1" and by_id.matches[0].score == pytest.approx(5.0)
     assert sp.describe_index_stats().vector_type == "sparse"
 
-    hy = make_index("hybrid", dimension=2, metric="dotproduct")
+    hy = make_index("hybrid", dimension=2, hybrid=True)
     hy.upsert(vectors=[{"id": "h1", "values": [1, 0], "sparse_values": {"indices": [3], "values": [2.0]}},
                        {"id": "h2", "values": [0, 2], "sparse_values": {"indices": [8], "values": [1.0]}}])
     res = hy.query(vector=[1, 1], sparse_vector={"indices": [3, 8], "values": [0.5, 4.0]}, top_k=2)
@@ -91,7 +91,7 @@ def test_sparse_index_and_hybrid_scores(make_index):
 
 
 def test_update_by_id_and_by_filter(make_index):
-    idx = make_index("upd", dimension=2, metric="dotproduct")
+    idx = make_index("upd", dimension=2, hybrid=True)
     idx.upsert(vectors=[("a", [1, 0], {"g": "x", "n": 1}), ("b", [0, 1], {"g": "y"}), ("c", [1, 1], {"g": "x"})])
     idx.update(id="a", values=[0.5, 0.5], set_metadata={"n": 2, "new": True})
     idx.update(id="b", sparse_values={"indices": [1], "values": [0.5]})

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pinecone_ops.emulator.metering import key_hash
 from tests.emulator.test_control_pods import SDK10
 
 
@@ -204,12 +205,15 @@ def test_serve_flags_switch_faults_on():
 
     proc, url = start_serve(None, "--plan", "starter", "--index-init-ms", "250", "--consistency-lag-ms", "100",
                             "--rate-limit-rps", "7", "--api-key", "a=ProjectEditor",
-                            "--api-key", "b=ControlPlaneViewer,DataPlaneEditor")
+                            "--api-key", "b=ControlPlaneViewer,DataPlaneEditor", "--admin-key", "adm-secret")
     try:
-        opts = httpx.get(f"{url}/_ops/options").json()
+        opts = httpx.get(f"{url}/_ops/options", headers={"X-Pinecone-Ops-Admin-Key": "adm-secret"}).json()
         assert (opts["plan"], opts["index_init_ms"], opts["consistency_lag_ms"], opts["rate_limit_rps"]) == \
             ("starter", 250, 100, 7)
-        assert opts["api_keys"] == {"a": ["ProjectEditor"], "b": ["ControlPlaneViewer", "DataPlaneEditor"]}
+        # keys only as their request-log tags, never in clear
+        assert opts["api_keys"] == {key_hash("a"): ["ProjectEditor"],
+                                    key_hash("b"): ["ControlPlaneViewer", "DataPlaneEditor"]}
+        assert httpx.get(f"{url}/_ops/options", headers={"Api-Key": "a"}).status_code == 401
         assert httpx.get(f"{url}/indexes", headers={"Api-Key": "pclocal"}).status_code == 401
         assert httpx.get(f"{url}/indexes", headers={"Api-Key": "b"}).status_code == 200
     finally:
@@ -265,3 +269,32 @@ def _apply(idx, op, ids, n):
     if op == "tag":
         return idx.update(id=f"v{ids[0]}", set_metadata={"tag": n}, namespace="ns")
     return idx.delete(delete_all=True, namespace="ns")
+
+
+def test_pinecone_namespace_rate_limit_preset(admin, pc, make_index):
+    from pinecone import RateLimitError  # noqa: PLC0415 - SDK 9 and 10 both export it
+
+    assert admin.set_options(rate_limit_rps="pinecone")["rate_limit_rps"] == 100
+    idx = make_index("qps", dimension=2)
+    idx.upsert(vectors=[("a", [1.0, 2.0])], namespace="hot")
+    start_seq = admin.last_seq()
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    def one(_: int) -> Exception | None:
+        try:
+            idx.query(vector=[1.0, 2.0], top_k=1, namespace="hot")
+        except RateLimitError as exc:
+            return exc
+        return None
+
+    with ThreadPoolExecutor(8) as pool:  # ≈ 150 QPS on one namespace, the workload Pinecone refuses
+        refused = next((r for r in pool.map(one, range(300)) if r is not None), None)
+    if refused is None:
+        pytest.skip("this machine did not reach 100 queries/s through the SDK")
+    assert "Pinecone's documented default for on-demand serverless indexes" in str(refused)
+    log = [e for e in admin.requests(index="qps", since=start_seq) if e["operation"] == "query"]
+    first_429 = next(i for i, e in enumerate(log) if e["status"] == 429)
+    t = log[first_429]["time"]
+    in_window = [e for e in log[:first_429] if e["status"] == 200 and e["time"] > t - 1.0]
+    assert len(in_window) >= 99  # refused only once ~100 were accepted in the last second (timestamps ±ms)
+    idx.query(vector=[1.0, 2.0], top_k=1, namespace="cold")  # another namespace has its own budget

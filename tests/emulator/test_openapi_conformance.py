@@ -71,7 +71,7 @@ def _headers(version: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("version", ["2026-07", "2025-10"])
 def test_data_plane_responses_conform(make_index, version):
-    idx = make_index("conf", dimension=2, metric="dotproduct")
+    idx = make_index("conf", dimension=2, hybrid=True)
     h = _headers(version)
     c = httpx.Client(base_url=idx.host, headers=h)
     vec = {"id": "a", "values": [1, 2], "sparseValues": {"indices": [1], "values": [0.5]},

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pinecone_ops.emulator.calls import LATEST
+from pinecone_ops.emulator.calls import LATEST, is_legacy
 from pinecone_ops.emulator.control import pods, quotas
 from pinecone_ops.emulator.control.names import deletion_protection as check_deletion_protection
 from pinecone_ops.emulator.control.names import merge_tags, validate_name, validate_tags
-from pinecone_ops.emulator.control.schema import MAX_DIMENSION, METRICS
+from pinecone_ops.emulator.control.schema import MAX_DIMENSION, METRICS, SPARSE_FIELD
 from pinecone_ops.emulator.exceptions import AlreadyExists, Forbidden, InvalidArgument, NotFound, Unprocessable
 from pinecone_ops.emulator.state import Backend, Index, IndexConfig
 from pinecone_ops.emulator.storage.store import NamespaceStore
@@ -97,6 +97,10 @@ def create_index(backend: Backend, *, name: Any, dimension: Any, metric: Any, ve
     if deployment.get("deployment_type") == "pod" and version >= LATEST:
         raise InvalidArgument("deployment_type 'pod' is not supported on this API version")
     dep = validate_deployment(dict(deployment), vector_type)
+    if api == "vectors" and is_legacy(version) and vector_type == "dense" and metric == "dotproduct":
+        # Up to API 2025-10 every dense dotproduct index also took sparse values (hybrid); from 2026-07
+        # hybrid needs an explicit sparse field, so the dotproduct sugar alone makes a dense-only index.
+        schema_fields = {**schema_fields, SPARSE_FIELD: {"type": "sparse_vector"}}
     cfg = IndexConfig(name=name, dimension=dimension, metric=metric, vector_type=vector_type,
                       deployment=dep, schema_fields=schema_fields,
                       deletion_protection=deletion_protection, tags=validate_tags(tags),

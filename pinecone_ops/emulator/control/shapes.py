@@ -69,6 +69,9 @@ def _parse_2026(body: dict) -> dict[str, Any]:
         raise InvalidArgument(f"{SPARSE_FIELD} is reserved for the sparse_vector field of a vector index")
     if dense_spec is not None:
         dimension, metric, vector_type = dense_spec.get("dimension"), dense_spec.get("metric", "cosine"), "dense"
+        if sparse_spec is not None and metric != "dotproduct":
+            raise InvalidArgument("A hybrid index (a dense_vector and a sparse_vector field) must use the "
+                                  f"dotproduct metric, got {metric!r}")
     else:
         assert sparse_spec is not None
         dimension, metric, vector_type = None, sparse_spec.get("metric", "dotproduct"), "sparse"

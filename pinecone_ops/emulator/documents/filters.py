@@ -19,8 +19,8 @@ from pinecone_ops.emulator.storage import filters as metadata_filters
 from pinecone_ops.emulator.storage.documents import ID_FIELD, DocumentNamespace
 
 MATCH_OPS = ("$match_phrase", "$match_all", "$match_any")
-#: Deeper filters are refused (a 400, never a RecursionError).
-MAX_DEPTH = 64
+#: Deeper filters are refused (a 400, never a RecursionError); the same cap as the Vectors API's.
+MAX_DEPTH = metadata_filters.MAX_DEPTH
 
 Predicate = Callable[[str, dict[str, Any]], bool]
 

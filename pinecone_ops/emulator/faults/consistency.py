@@ -3,8 +3,9 @@ but reach what query / fetch / list / stats read only that much later.
 
 Reads are served by the index's :class:`~pinecone_ops.emulator.state.Replica`, which repeats the
 acknowledged writes in order, through the operations catalogue, once they are due.
-``x-pinecone-lsn-committed`` is the last acknowledged write and ``x-pinecone-lsn-reconciled`` the
-last one reads can see, so a careful client can wait until reconciled ≥ the LSN its write returned.
+A write's ``x-pinecone-request-lsn`` (and ``x-pinecone-lsn-committed``, the last acknowledged write)
+is the LSN it landed at; a read's ``x-pinecone-max-indexed-lsn`` (and ``x-pinecone-lsn-reconciled``)
+the last write it can see, so a careful client waits until that is ≥ the LSN its write returned.
 """
 from __future__ import annotations
 
@@ -73,8 +74,11 @@ def replicate(backend: Backend, op: Operation, call: Call, result: Result) -> No
         replica.queue.append((due, idx.lsn, Call.from_journal(call.journal_entry())))
 
 
-def lsn_headers(backend: Backend, call: Call) -> dict[str, str]:
-    """``x-pinecone-lsn-committed`` / ``-reconciled`` for a data-plane response."""
+def lsn_headers(backend: Backend, op: Operation, call: Call, succeeded: bool = True) -> dict[str, str]:
+    """The LSN headers of a data-plane response: Pinecone's current names — an acknowledged write's
+    ``x-pinecone-request-lsn``, a read's ``x-pinecone-max-indexed-lsn`` (what SDK 10's
+    ``response_info.lsn_committed`` / ``lsn_reconciled`` read first) — and, on every response, the
+    older ``x-pinecone-lsn-committed`` / ``-reconciled`` (SDK 10's fallback; course code reads them)."""
     idx = None if call.index_name is None else backend.get_index(call.index_name)
     if idx is None:
         return {}
@@ -83,4 +87,9 @@ def lsn_headers(backend: Backend, call: Call) -> dict[str, str]:
     if replica is not None:
         catch_up(replica, time.monotonic() if _lag_ms(backend, idx) else math.inf)
         reconciled = replica.index.lsn
-    return {"x-pinecone-lsn-committed": str(committed), "x-pinecone-lsn-reconciled": str(reconciled)}
+    out = {"x-pinecone-lsn-committed": str(committed), "x-pinecone-lsn-reconciled": str(reconciled)}
+    if not op.write:
+        out["x-pinecone-max-indexed-lsn"] = str(reconciled)
+    elif succeeded:
+        out["x-pinecone-request-lsn"] = str(committed)
+    return out

@@ -3,10 +3,28 @@
 writing). Without keys, any non-empty key is accepted with every permission; no key is 401."""
 from __future__ import annotations
 
+import hmac
+
 from pinecone_ops.emulator.calls import Call, Operation
 from pinecone_ops.emulator.exceptions import PermissionDenied, Unauthenticated
 from pinecone_ops.emulator.options import ROLES
 from pinecone_ops.emulator.state import Backend
+
+ADMIN_HEADER = "X-Pinecone-Ops-Admin-Key"
+
+
+def authenticate_admin(backend: Backend, op: Operation, call: Call) -> None:
+    """``/_ops`` (the request log, the ledger, reset, options) once API keys are on: only the
+    server's admin key (header ``X-Pinecone-Ops-Admin-Key``) opens it; no data-plane key does.
+    ``/_ops/health`` stays open (it says nothing but "ok")."""
+    if not backend.options["api_keys"] or op.name == "health":
+        return
+    key = backend.admin_key
+    if not key or not call.admin_key or not hmac.compare_digest(call.admin_key.encode(), key.encode()):
+        raise Unauthenticated(
+            f"The admin API (/_ops) needs this server's admin key in the {ADMIN_HEADER} header while API keys "
+            "are on; Pinecone API keys do not grant it. pinecone_ops.admin() sends it for a server in the same "
+            "process, and otherwise reads PINECONE_OPS_ADMIN_KEY (pinecone-ops serve --admin-key KEY).")
 
 
 def authenticate(backend: Backend, op: Operation, call: Call) -> None:

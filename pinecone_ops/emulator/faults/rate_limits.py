@@ -7,6 +7,7 @@ import time
 
 from pinecone_ops.emulator.calls import Call, Operation
 from pinecone_ops.emulator.exceptions import RateLimited
+from pinecone_ops.emulator.options import PINECONE_NAMESPACE_RPS
 from pinecone_ops.emulator.state import Backend
 
 
@@ -23,7 +24,10 @@ def admit(backend: Backend, op: Operation, call: Call) -> None:
     wait = backend.rate_windows.admit((index, ns, op.name), limit, time.monotonic())
     if wait is not None:
         retry = max(1, math.ceil(wait))
+        why = (" This is Pinecone's documented default for on-demand serverless indexes: a workload needing "
+               f"more than {limit}/s on one namespace must spread over namespaces or use dedicated read "
+               "capacity." if limit == PINECONE_NAMESPACE_RPS else "")
         raise RateLimited(
             f"Request failed. You've reached the max {op.name} requests per second per namespace "
-            f"({limit}) for namespace {ns!r} of index {index!r}. Retry after {retry} s, with backoff.",
+            f"({limit}) for namespace {ns!r} of index {index!r}. Retry after {retry} s, with backoff.{why}",
             headers={"Retry-After": str(retry)})

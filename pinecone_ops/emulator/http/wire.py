@@ -7,22 +7,28 @@ Error bodies follow the plane (reference/pinecone-api.md §1.4): control plane
 """
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pinecone_ops.emulator import pipeline
+from pinecone_ops.emulator import catalogue, pipeline
 from pinecone_ops.emulator.calls import Call, api_version
-from pinecone_ops.emulator.exceptions import InvalidArgument, NotFound, PineconeError
+from pinecone_ops.emulator.exceptions import InvalidArgument, NotFound, PayloadTooLarge, PineconeError
 from pinecone_ops.emulator.metering import RequestRecord, key_hash
 from pinecone_ops.emulator.state import Backend
 
+logger = logging.getLogger(__name__)
 _DUMP_OPTS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+#: Bodies are refused past this many bytes *while they stream in*, before any parsing, so a 50 MB
+#: body costs at most this much memory. The largest valid request is a 2 MB (billable) upsert of
+#: 20,000-d vectors, ≈ 5.5 × that as JSON text (a float is ≈ 20 characters, billed 4 bytes).
+MAX_BODY_BYTES = 16 * 1024 * 1024
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -54,13 +60,36 @@ def render(outcome: pipeline.Outcome) -> Response:
     return json_response(result.body, result.status, outcome.headers)
 
 
+def _too_large(size: int | str) -> PayloadTooLarge:
+    return PayloadTooLarge(f"Request body of {size} bytes exceeds the local Pinecone's limit of {MAX_BODY_BYTES} "
+                           "bytes; split the request into smaller batches (an upsert is limited to 2MB of records "
+                           "anyway)")
+
+
+async def read_body(request: Request) -> bytes:
+    """The body, refused with a 413 as soon as it is known to be too large: from Content-Length
+    before reading a byte, else while the chunks stream in (what ``request.body()`` does, capped)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large(declared)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _too_large(f"more than {MAX_BODY_BYTES}")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def to_call(request: Request, operation: str, backend: Backend) -> Call:
     """Everything the pipeline needs of a request, read once."""
     headers = request.headers
     api_key = headers.get("api-key")
     qp = request.query_params
     call = Call(operation=operation, method=request.method, path=dict(request.path_params),
-                query={k: qp.getlist(k) for k in qp}, raw=await request.body(), api_key=api_key,
+                query={k: qp.getlist(k) for k in qp}, raw=await read_body(request), api_key=api_key,
+                admin_key=headers.get("x-pinecone-ops-admin-key"),
                 api_version=api_version(headers.get("x-pinecone-api-version")), now=backend.clock(),
                 request_id=uuid.uuid4().hex)
     call.record = RequestRecord(operation=operation, api_key=key_hash(api_key), time=call.now,
@@ -71,8 +100,19 @@ async def to_call(request: Request, operation: str, backend: Backend) -> Call:
 def endpoint(backend: Backend, operation: str) -> Endpoint:
     """The Starlette endpoint of one catalogue operation."""
 
+    plane = catalogue.get(operation).plane
+
     async def run(request: Request) -> Response:
-        return render(pipeline.handle(backend, await to_call(request, operation, backend)))
+        try:
+            call = await to_call(request, operation, backend)
+        except PayloadTooLarge as exc:
+            return error_response(exc, plane, {"x-pinecone-request-id": uuid.uuid4().hex, "connection": "close"})
+        except ClientDisconnect:
+            # Not a server error: the client went away before its body arrived, and nothing was done.
+            logger.warning("local Pinecone: the client disconnected before sending the whole body of %s %s; "
+                           "the request was dropped", request.method, request.url.path)
+            return Response(status_code=400)  # nobody reads it
+        return render(pipeline.handle(backend, call))
 
     return run
 

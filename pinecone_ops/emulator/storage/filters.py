@@ -26,6 +26,9 @@ import numpy as np
 from pinecone_ops.emulator.exceptions import InvalidArgument
 
 MAX_IN_VALUES = 10_000
+#: Deeper ``$and`` / ``$or`` nesting is refused with a 400 (never a RecursionError 500); the
+#: Documents API's filters share it.
+MAX_DEPTH = 64
 COMPARE_OPS = ("$gt", "$gte", "$lt", "$lte")
 FIELD_OPS = ("$eq", "$ne", "$in", "$nin", "$exists", *COMPARE_OPS)
 
@@ -43,8 +46,10 @@ def _bad(message: str) -> InvalidArgument:
     return InvalidArgument(f"Invalid filter: {message}")
 
 
-def parse(filt: Any, *, max_in: int = MAX_IN_VALUES) -> Node:
+def parse(filt: Any, *, max_in: int = MAX_IN_VALUES, depth: int = 0) -> Node:
     """Validate a filter and return its tree; raise :class:`InvalidArgument` (HTTP 400) if invalid."""
+    if depth > MAX_DEPTH:
+        raise _bad(f"$and / $or are nested more than {MAX_DEPTH} levels deep")
     if not isinstance(filt, Mapping):
         if isinstance(filt, list):
             raise _bad("Proto field is not repeating, cannot start list")
@@ -56,7 +61,7 @@ def parse(filt: Any, *, max_in: int = MAX_IN_VALUES) -> Node:
         if key in ("$and", "$or"):
             if not isinstance(value, list) or not value:
                 raise _bad(f"{key} must be a non-empty array of filters")
-            subs = [parse(v, max_in=max_in) for v in value]
+            subs = [parse(v, max_in=max_in, depth=depth + 1) for v in value]
             clauses.append(("and" if key == "$and" else "or", subs))
         elif key.startswith("$"):
             raise _bad(f"unknown top-level operator {key}; only $and and $or are allowed at the top level")

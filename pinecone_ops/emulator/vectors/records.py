@@ -98,8 +98,8 @@ def upsert(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict
             raise InvalidArgument(f"Vector {rid} is missing dense values: dense index of dimension {dim}")
         sp = None
         if sv is not None:
-            if cfg.vector_type == "dense" and cfg.metric != "dotproduct":
-                raise InvalidArgument("Index configuration does not support sparse values")
+            if not cfg.accepts_sparse:
+                raise validation.sparse_refused(cfg.metric)
             sp = validation.check_sparse(sv, rid)
             if cfg.vector_type == "sparse" and len(sp[0]) == 0:
                 raise InvalidArgument(f"Sparse vector {rid} must contain at least one value")
@@ -165,8 +165,8 @@ def update(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict
         dense = validation.dense_matrix([values], cfg.dimension or 0, [rid])[0]
     sp: Any = False
     if sv is not None:
-        if cfg.vector_type == "dense" and cfg.metric != "dotproduct":
-            raise InvalidArgument("Index configuration does not support sparse values")
+        if not cfg.accepts_sparse:
+            raise validation.sparse_refused(cfg.metric)
         sp = validation.check_sparse(sv, rid)
     with idx.lock:
         ns = idx.namespace(ns_name)
@@ -238,7 +238,8 @@ def delete(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict
 def query(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
     ns_name = _namespace_arg(body, rec)
     top_k = validation.check_top_k(body.get("topK"))
-    inc_values, inc_meta = bool(body.get("includeValues")), bool(body.get("includeMetadata"))
+    inc_values = validation.check_flag(body, "includeValues")
+    inc_meta = validation.check_flag(body, "includeMetadata")
     vector, sv, qid = body.get("vector"), body.get("sparseVector"), body.get("id")
     node = _parse_filter(body.get("filter"))
     rec.params.update(top_k=top_k, has_filter=node is not None, include_values=inc_values,
@@ -255,10 +256,10 @@ def query(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
     if vector is not None:
         if cfg.vector_type == "sparse":
             raise InvalidArgument("Sparse index does not support dense query vectors; use sparseVector")
-        q = validation.dense_matrix([vector], dim, ["query"])[0]
+        q = validation.dense_matrix([vector], dim, ["query"], allow_zero=cfg.metric != "cosine")[0]
     if sv is not None:
-        if cfg.vector_type == "dense" and cfg.metric != "dotproduct":
-            raise InvalidArgument("Index configuration does not support sparse values")
+        if not cfg.accepts_sparse:
+            raise validation.sparse_refused(cfg.metric)
         qs = validation.check_sparse(sv)
     if cfg.vector_type == "sparse" and qid is None and qs is None:
         raise InvalidArgument("Sparse index queries need a sparse vector")

@@ -18,8 +18,9 @@ URLS: list[tuple[str, str, str]] = [
     ("GET", "/describe_index_stats", "describe_index_stats"),
     ("GET", "/namespaces", "list_namespaces"),
     ("POST", "/namespaces", "create_namespace"),
-    ("GET", "/namespaces/{namespace}", "describe_namespace"),
-    ("DELETE", "/namespaces/{namespace}", "delete_namespace"),
+    # ``:path``: a namespace may contain "/" (sent as %2F, decoded before routing), as on upsert.
+    ("GET", "/namespaces/{namespace:path}", "describe_namespace"),
+    ("DELETE", "/namespaces/{namespace:path}", "delete_namespace"),
 ]
 #: Matched last: every other path and method under the prefix.
 FALLBACK = ("/{rest:path}", "unsupported")

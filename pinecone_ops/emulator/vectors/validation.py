@@ -61,6 +61,7 @@ def check_metadata(md: Any, rid: str) -> tuple[dict | None, int]:
     if type(md) is not dict:
         raise InvalidArgument(f"Metadata of vector {rid} must be a JSON object")
     out: dict[str, Any] = {}
+    dropped = False
     for key, v in md.items():
         if key[:1] == "$":
             raise InvalidArgument(f"Metadata key {key!r} of vector {rid} must not start with '$'")
@@ -77,17 +78,15 @@ def check_metadata(md: Any, rid: str) -> tuple[dict | None, int]:
                     f"Metadata value for key {key!r} of vector {rid} must be a list of strings; "
                     "lists may only contain strings")
             out[key] = v
-        elif v is None:
-            raise InvalidArgument(
-                f"Metadata value for key {key!r} of vector {rid} is null; null values are not supported, "
-                "omit the key instead")
+        elif v is None:  # Pinecone drops null values silently (SDK 10 documents it): the key is not stored
+            dropped = True
         else:
             raise InvalidArgument(
                 f"Metadata value for key {key!r} of vector {rid} must be a string, number, boolean or list of strings, "
                 "not a nested object")
     if not out:
         return None, 0
-    size = units.metadata_bytes(md)
+    size = units.metadata_bytes({k: v for k, v in md.items() if v is not None} if dropped else md)
     if size > MAX_METADATA_BYTES:
         raise InvalidArgument(
             f"metadata size is {size} bytes, which exceeds the limit of {MAX_METADATA_BYTES} bytes per vector")
@@ -121,33 +120,73 @@ def check_sparse(sv: Any, rid: str | None = None) -> tuple[np.ndarray, np.ndarra
     return np.asarray(ind, dtype=np.int64), values
 
 
+def sparse_refused(metric: str) -> InvalidArgument:
+    """Sparse values sent to a dense-only index (a dotproduct one created under API 2026-07 without
+    a sparse field is dense-only too)."""
+    hint = ("; this dotproduct index has no sparse field: hybrid indexes declare '_sparse_values' "
+            "({'type': 'sparse_vector'}) next to '_values' in their schema") if metric == "dotproduct" else ""
+    return InvalidArgument("Index configuration does not support sparse values" + hint)
+
+
 def dimension_mismatch(got: int, want: int) -> InvalidArgument:
     return InvalidArgument(f"Vector dimension {got} does not match the dimension of the index {want}")
 
 
-def dense_matrix(rows: list[Any], dimension: int, ids: list[str]) -> np.ndarray:
-    """Dense values of a batch as a float32 matrix, with Pinecone's error for the first bad row."""
+_NUMBER_TYPES = frozenset({int, float})
+
+
+def _only_numbers(rows: list[Any]) -> bool:
+    """Whether every row is a list of JSON numbers: numpy would silently turn ``"1"`` and ``true``
+    into floats. ``set.update(map(type, row))`` runs in C (≈ the cost of the float32 conversion)."""
+    seen: set[type] = set()
+    for row in rows:
+        if type(row) is not list:
+            return False
+        seen.update(map(type, row))
+    return seen <= _NUMBER_TYPES
+
+
+def dense_matrix(rows: list[Any], dimension: int, ids: list[str], *, allow_zero: bool = False,
+                 what: str = "vector") -> np.ndarray:
+    """Dense values of a batch as a float32 matrix, with Pinecone's error for the first bad row.
+
+    All-zero rows are refused unless ``allow_zero`` (a query on a euclidean or dotproduct index:
+    only cosine, which divides by the norm, has no answer for a zero vector)."""
     try:
-        with np.errstate(over="ignore"):  # out-of-range values become inf and are refused below
-            mat = np.asarray(rows, dtype=np.float32)
-        if mat.ndim == 2 and mat.shape[1] == dimension:
-            bad = ~np.isfinite(mat).all(axis=1) | ~mat.any(axis=1)
-            if not bad.any():
-                return mat
+        if _only_numbers(rows):
+            with np.errstate(over="ignore"):  # out-of-range values become inf and are refused below
+                mat = np.asarray(rows, dtype=np.float32)
+            if mat.ndim == 2 and mat.shape[1] == dimension:
+                bad = ~np.isfinite(mat).all(axis=1)
+                if not allow_zero:
+                    bad |= ~mat.any(axis=1)
+                if not bad.any():
+                    return mat
     except (TypeError, ValueError):
         pass
     for rid, row in zip(ids, rows, strict=True):
-        if not isinstance(row, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in row):
-            raise InvalidArgument(f"Values of vector {rid} must be an array of numbers")
+        if not isinstance(row, list) or not all(type(x) in _NUMBER_TYPES for x in row):
+            raise InvalidArgument(f"Values of {what} {rid} must be an array of numbers")
         if len(row) != dimension:
             raise dimension_mismatch(len(row), dimension)
         with np.errstate(over="ignore"):
             arr = np.asarray(row, dtype=np.float32)
         if not np.isfinite(arr).all():
-            raise InvalidArgument(f"Values of vector {rid} must be finite numbers")
-        if not arr.any():
-            raise InvalidArgument(f"Dense vector {rid} must contain at least one non-zero value")
+            raise InvalidArgument(f"Values of {what} {rid} must be finite numbers")
+        if not allow_zero and not arr.any():
+            raise InvalidArgument(f"Dense {what} {rid} must contain at least one non-zero value")
     raise InvalidArgument("Invalid dense values")  # pragma: no cover - loop above always finds it
+
+
+def check_flag(body: dict, name: str) -> bool:
+    """An optional boolean request field (``includeMetadata``, ``includeValues``): Pinecone refuses
+    ``"yes"`` or ``1`` with a 400 rather than guessing."""
+    value = body.get(name)
+    if value is None:
+        return False
+    if type(value) is not bool:
+        raise InvalidArgument(f"Invalid value for {name}: expected a boolean (true or false), got {value!r}")
+    return value
 
 
 def check_top_k(top_k: Any) -> int:
