@@ -93,12 +93,12 @@ def child_env(course: Path, extra: dict[str, str] | None = None) -> dict[str, st
 
     The course root and the checkout go on PYTHONPATH (hidden tests import ``autograder.checks``),
     the venv's bin on PATH (nbgrader shells out to ``alembic``); real-Pinecone credentials and a
-    standalone server's address are removed, so grading never reaches (or bills) a real project and
+    standalone server's address and admin key are removed, so grading never reaches (or bills) a real project and
     every kernel starts from the same backend choice; BLAS threads are pinned so N workers use N
     cores; hashing is seeded so runs repeat.
     """
     env = {k: v for k, v in os.environ.items()
-           if k not in ("PINECONE_API_KEY", "PINECONE_OPS_BACKEND", "PINECONE_OPS_HOST")}
+           if k not in ("PINECONE_API_KEY", "PINECONE_OPS_BACKEND", "PINECONE_OPS_HOST", "PINECONE_OPS_ADMIN_KEY")}
     env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(filter(None, [
         str(course), str(CHECKOUT), env.get("PYTHONPATH", "")])))
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
