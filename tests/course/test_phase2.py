@@ -124,7 +124,9 @@ def remove_movies(index, ids):
     return len(ids)                                          # counts missing and duplicate ids
 ''',
 }
-# Mistakes in the data path: they break loading, so later exercises that use the index fail too.
+# Mistakes in the data path. Pinecone drops null metadata values silently (SDK 10 documents it; the
+# local Pinecone does the same), so these records still load: only the checks of the data path itself
+# (test_batches, test_movie_records) can catch the silent loss.
 MISTAKES_2 = {
     "batches": '''
 def batches(records, max_records=1000, max_bytes=2_000_000):
@@ -155,5 +157,6 @@ class TestPhase2(PhaseContract):
         assert s == {"test_make_client": 0, "test_create_movie_index": 0, "test_batches": 3, "test_movie_records": 2,
                      "test_loaded": 1, "test_recommend": 0, "test_remove_movies": 0}, s
         s2 = run.scores("mistakes2")
-        assert s2["test_batches"] == 0 and s2["test_movie_records"] == 0 and s2["test_loaded"] == 0, s2
+        assert s2["test_batches"] == 0 and s2["test_movie_records"] == 0, s2
+        assert s2["test_loaded"] == 1, s2  # the load succeeds: the nulls were dropped without a word
         assert s2["test_make_client"] == 1 and s2["test_create_movie_index"] == 2, s2
