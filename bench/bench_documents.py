@@ -11,14 +11,12 @@ The server runs as a separate ``pinecone-ops serve`` process (as in bench_emulat
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import orjson
 import tantivy
+from bench_emulator import pct, start_server  # the script's own folder is on sys.path
 
 from pinecone_ops import datasets
 from pinecone_ops.emulator.storage import analysis
@@ -27,17 +25,6 @@ DEPLOYMENT = {"deployment_type": "managed", "cloud": "aws", "region": "us-east-1
 SCHEMA = {"fields": {"title": {"type": "string", "full_text_search": {}},
                      "embedding": {"type": "dense_vector", "dimension": 384, "metric": "cosine"}}}
 NS = "films"
-
-
-def pct(xs: list[float], p: float) -> float:
-    return float(np.percentile(np.array(xs), p))
-
-
-def start_server() -> tuple[subprocess.Popen, str]:
-    exe = Path(sys.executable).with_name("pinecone-ops")
-    proc = subprocess.Popen([str(exe), "serve", "--port", "0"], stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()  # "Local Pinecone listening on http://127.0.0.1:PORT"
-    return proc, line.split()[-1]
 
 
 def timed(fn, items) -> list[float]:
