@@ -39,9 +39,14 @@ class PineconeError(Exception):
     code: str = "INTERNAL"
 
     def __init__(self, message: str, *, status: int | None = None, code: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, reason: str | None = None,
+                 metadata: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        #: A machine-readable cause (``details[0].reason``, google.rpc.ErrorInfo), as the 2026-07
+        #: namespace-alias errors carry; ``metadata`` goes with it.
+        self.reason = reason
+        self.metadata = dict(metadata or {})
         if status is not None:
             self.status = status
         if code is not None:
@@ -54,7 +59,13 @@ class PineconeError(Exception):
 
     def data_body(self) -> dict:
         """Data-plane (rpcStatus) error body."""
-        return {"code": GRPC_CODES.get(self.code, 2), "message": self.message, "details": []}
+        return {"code": GRPC_CODES.get(self.code, 2), "message": self.message, "details": self.details()}
+
+    def details(self) -> list[dict]:
+        if self.reason is None:
+            return []
+        return [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": self.reason,
+                 "domain": "pinecone.io", "metadata": self.metadata}]
 
 
 class InvalidArgument(PineconeError):
@@ -107,7 +118,7 @@ class DataQuotaExceeded(QuotaExceeded):
     """403 QUOTA_EXCEEDED on the data plane (rpcStatus code 8, RESOURCE_EXHAUSTED)."""
 
     def data_body(self) -> dict:
-        return {"code": 8, "message": self.message, "details": []}
+        return {"code": 8, "message": self.message, "details": self.details()}
 
 
 class IndexFull(PineconeError):
@@ -122,7 +133,7 @@ class PermissionDenied(PineconeError):
     status, code = 403, "FORBIDDEN"
 
     def data_body(self) -> dict:
-        return {"code": 7, "message": self.message, "details": []}
+        return {"code": 7, "message": self.message, "details": self.details()}
 
 
 class NotReady(PineconeError):

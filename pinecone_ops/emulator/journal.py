@@ -99,7 +99,7 @@ class FileJournal:
         with self.lock, b.lock:
             state = {
                 "seq": self.seq,
-                "indexes": {n: (i.config, i.namespaces, i.lsn, i.documents) for n, i in b.indexes.items()},
+                "indexes": {n: (i.config, i.namespaces, i.lsn, i.documents, i.aliases) for n, i in b.indexes.items()},
                 "collections": b.collections,
                 "backups": b.backups,
                 "restore_jobs": b.restore_jobs,
@@ -127,10 +127,11 @@ class FileJournal:
             with open(path, "rb") as fh:
                 state = pickle.load(fh)
             snap_seq = state["seq"]
-            for name, (cfg, namespaces, lsn, *documents) in state["indexes"].items():
+            for name, (cfg, namespaces, lsn, *rest) in state["indexes"].items():
                 idx = Index(cfg)
                 idx.namespaces, idx.lsn = namespaces, lsn
-                idx.documents = documents[0] if documents else {}
+                idx.documents = rest[0] if rest else {}
+                idx.aliases = rest[1] if len(rest) > 1 else {}
                 b.indexes[name] = idx
             b.collections = state["collections"]
             b.backups = state["backups"]

@@ -69,6 +69,16 @@ class IndexConfig:
         return self.vector_type == "sparse" or sparse_field(self.schema_fields) is not None
 
 
+@dataclass
+class NamespaceAlias:
+    """A namespace alias (2026-07): a repointable name reads resolve to ``target`` (``vectors/aliases.py``)."""
+
+    name: str
+    target: str
+    created_at: float
+    updated_at: float
+
+
 class Index:
     """One index: its config and its namespaces. ``lock`` guards every read and write of it."""
 
@@ -77,6 +87,9 @@ class Index:
         self.namespaces: dict[str, NamespaceStore] = {}
         #: A document index's documents, by namespace (the Documents API; ``documents/``).
         self.documents: dict[str, DocumentNamespace] = {}
+        #: Namespace aliases by name (shared with the replica: an alias change is live on every
+        #: reader when its call returns).
+        self.aliases: dict[str, NamespaceAlias] = {}
         self.lock = threading.RLock()
         #: Log sequence number of the last acknowledged write (``x-pinecone-lsn-*`` headers).
         self.lsn = 0
@@ -183,6 +196,7 @@ class Replica:
         with primary.lock:
             self.index.namespaces = primary.copy_namespaces()
             self.index.documents = primary.copy_documents()
+            self.index.aliases = primary.aliases
             self.index.lsn = primary.lsn
         self.queue: deque[tuple[float, int, Any]] = deque()
         self.lock = threading.Lock()

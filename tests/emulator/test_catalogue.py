@@ -32,8 +32,12 @@ def test_only_writes_are_journaled_and_every_pinecone_write_is():
         if op.pinecone_api:
             assert op.journaled == op.write, op.name
     assert {op.name for op in catalogue.OPERATIONS.values() if op.plane == "vectors" and op.write} == {
-        "upsert", "update", "delete", "create_namespace", "delete_namespace"}
+        "upsert", "update", "delete", "create_namespace", "delete_namespace",
+        "create_namespace_alias", "repoint_namespace_alias", "delete_namespace_alias"}
     assert {op.name for op in catalogue.OPERATIONS.values() if op.plane == "documents" and op.write} == {
         "upsert_documents", "update_documents", "delete_documents"}
+    # Alias changes are the exception: the replica shares the primary's aliases (live on every reader).
     assert all(op.on_index is not None for op in catalogue.OPERATIONS.values()
-               if op.data_plane and op.write), "a lagging replica must be able to repeat every write"
+               if op.data_plane and op.write and "alias" not in op.name), \
+        "a lagging replica must be able to repeat every write"
+    assert all(op.on_index is None for op in catalogue.OPERATIONS.values() if "namespace_alias" in op.name)

@@ -19,8 +19,12 @@ from pinecone_ops.emulator.server import LocalPinecone  # noqa: E402
 SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
 #: Examples per operation and generation mode (valid / invalid): 15 → about 2,000 requests.
 EXAMPLES = int(os.environ.get("PINECONE_OPS_FUZZ_EXAMPLES", "15"))
-#: Data-plane APIs the local Pinecone does not serve: they answer 501 UNIMPLEMENTED on purpose.
-NOT_SERVED = ("/bulk/imports", "/namespace-aliases", "/records/", "/documents/")
+#: Data-plane APIs the local Pinecone does not serve: they answer 501 UNIMPLEMENTED on purpose
+#: (bulk imports; ``/records/``: integrated inference). The 2026-07 documents and namespace-alias
+#: endpoints are served and fuzzed like the rest (documents against a document index).
+NOT_SERVED = ("/bulk/imports", "/records/")
+DOCS_SCHEMA = {"fields": {"title": {"type": "string", "full_text_search": {}},
+                          "embedding": {"type": "dense_vector", "dimension": 4, "metric": "cosine"}}}
 
 
 def _specs() -> list[tuple[str, Path]]:
@@ -59,6 +63,16 @@ def target():
     httpx.post(f"{srv.url}/index/fuzz-data/vectors/upsert", headers=h, json={"vectors": [
         {"id": f"v{i}", "values": [1.0, i, 0.5, -1.0], "metadata": {"genre": "drama", "year": 2000 + i}}
         for i in range(20)], "namespace": "example-namespace"}).raise_for_status()
+    h26 = {**h, "X-Pinecone-Api-Version": "2026-07"}
+    httpx.post(f"{srv.url}/indexes", headers=h26, json={"name": "fuzz-docs", "schema": DOCS_SCHEMA, "deployment": {
+        "deployment_type": "managed", "cloud": "aws", "region": "us-east-1"}}).raise_for_status()
+    for ns in ("example-namespace", "my-namespace"):
+        httpx.post(f"{srv.url}/index/fuzz-docs/namespaces/{ns}/documents/upsert", headers=h26, json={"documents": [
+            {"_id": f"doc-{i}", "title": f"film number {i}", "embedding": [1.0, i, 0.5, -1.0], "year": 2000 + i}
+            for i in range(10)]}).raise_for_status()
+    for index in ("fuzz-data", "fuzz-docs"):  # the spec's example alias names, so some requests hit them
+        httpx.post(f"{srv.url}/index/{index}/namespace-aliases", headers=h26,
+                   json={"name": "dataset", "target_namespace": "example-namespace"}).raise_for_status()
     yield srv
     srv.stop()
 
@@ -117,9 +131,11 @@ def test_fuzz_every_endpoint(target):
     for version, path in _specs():
         schema = schemathesis.openapi.from_path(str(path))
         plane = "data" if "db_data" in path.name else "control"
-        base = f"{target.url}/index/fuzz-data" if plane == "data" else target.url
         for result in schema.get_all_operations():
             op = result.ok()
+            base = target.url if plane == "control" else f"{target.url}/index/fuzz-data"
+            if plane == "data" and "/documents/" in op.path:
+                base = f"{target.url}/index/fuzz-docs"
             label = f"{version} {op.method.upper()} {op.path}"
             unserved = plane == "data" and any(p in op.path for p in NOT_SERVED)
             fuzz(op, label, unserved, base, plane)

@@ -10,6 +10,7 @@ from pinecone_ops.emulator.calls import Call, OnIndex, Operation, Result
 from pinecone_ops.emulator.documents import records
 from pinecone_ops.emulator.exceptions import InvalidArgument, PayloadTooLarge
 from pinecone_ops.emulator.state import Backend, Index, RuleContext
+from pinecone_ops.emulator.vectors import aliases
 from pinecone_ops.emulator.vectors.operations import target
 from pinecone_ops.emulator.vectors.validation import MAX_UPSERT_BYTES
 
@@ -19,7 +20,7 @@ WRONG_API = ("Index {name} is a vector index (created with dimension/metric, or 
              "to use index.documents.")
 
 
-def _on_body(rule: Any) -> OnIndex:
+def _on_body(rule: Any, use: str) -> OnIndex:
     def apply(ctx: RuleContext, idx: Index, call: Call) -> Any:
         if idx.config.api != "documents":
             raise InvalidArgument(WRONG_API.format(name=idx.name))
@@ -27,12 +28,29 @@ def _on_body(rule: Any) -> OnIndex:
             raise PayloadTooLarge(f"Request size {len(call.raw) / 1e6:.1f}MB exceeds the maximum supported size "
                                   "of 2MB")
         ns = records.namespace_name(call.path.get("namespace"), call.record)
+        if idx.aliases:
+            ns = _through_alias(idx, ns, use, call)
         return rule(ctx, idx, ns, call.object(), call.record)
     return apply
 
 
-def _op(name: str, rule: Any, *, write: bool = False) -> Operation:
-    on_index = _on_body(rule)
+def _through_alias(idx: Index, ns: str, use: str, call: Call) -> str:
+    """Reads through an alias see its target; writes to one are refused (``vectors/aliases.py``)."""
+    if use == "read":
+        target_ns = aliases.resolve(idx, ns)
+        if target_ns != ns:
+            call.record.params["alias"] = ns
+            call.record.namespace = target_ns
+        return target_ns
+    if use == "upsert":
+        aliases.check_upsert(idx, ns)
+    else:
+        aliases.check_change(idx, ns, documents=True)
+    return ns
+
+
+def _op(name: str, rule: Any, *, write: bool = False, use: str = "read") -> Operation:
+    on_index = _on_body(rule, use)
     status = 202 if write else 200
 
     def run(backend: Backend, call: Call) -> Result:
@@ -44,10 +62,10 @@ def _op(name: str, rule: Any, *, write: bool = False) -> Operation:
 
 #: name → operation (the names are the spec's operation ids, as the request log shows them).
 OPERATIONS: dict[str, Operation] = {op.name: op for op in (
-    _op("upsert_documents", records.upsert, write=True),
+    _op("upsert_documents", records.upsert, write=True, use="upsert"),
     _op("search_documents", records.search),
     _op("fetch_documents", records.fetch),
-    _op("update_documents", records.update, write=True),
-    _op("delete_documents", records.delete, write=True),
+    _op("update_documents", records.update, write=True, use="change"),
+    _op("delete_documents", records.delete, write=True, use="change"),
     _op("list_documents", records.list_ids),
 )}

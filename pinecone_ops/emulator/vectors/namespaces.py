@@ -8,7 +8,7 @@ from pinecone_ops.emulator.exceptions import AlreadyExists, InvalidArgument, Not
 from pinecone_ops.emulator.metering import RequestRecord
 from pinecone_ops.emulator.state import DEFAULT_NAMESPACE, Index, RuleContext, canonical_namespace
 from pinecone_ops.emulator.storage.store import NamespaceStore
-from pinecone_ops.emulator.vectors import validation
+from pinecone_ops.emulator.vectors import aliases, validation
 from pinecone_ops.emulator.vectors.records import charge, check_write
 from pinecone_ops.pricing import units
 
@@ -40,6 +40,7 @@ def list_namespaces(ctx: RuleContext, idx: Index, params: dict, rec: RequestReco
 
 def describe_namespace(ctx: RuleContext, idx: Index, name: str, rec: RequestRecord) -> dict:
     rec.namespace = canonical_namespace(name)
+    aliases.check_namespace_operation(idx, name)
     with idx.lock:
         ns = idx.namespace(name)
         if ns is None:
@@ -56,6 +57,7 @@ def create_namespace(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecor
     validation.check_namespace(name)
     rec.namespace = canonical_namespace(name)
     with idx.lock:
+        aliases.check_create_namespace(idx, name)
         if idx.namespace(name) is not None:
             raise AlreadyExists(f"Namespace {name} already exists")
         check_write(ctx, idx, name, [], 0)  # plan quota on namespaces
@@ -66,9 +68,11 @@ def create_namespace(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecor
 
 def delete_namespace(ctx: RuleContext, idx: Index, name: str, rec: RequestRecord) -> dict:
     rec.namespace = canonical_namespace(name)
+    aliases.check_namespace_operation(idx, name)
     with idx.lock:
         if idx.namespace(name) is None:
             raise NotFound(f"Namespace {name} not found")
+        aliases.check_not_targeted(idx, name)
         del idx.namespaces[canonical_namespace(name)]
         idx.lsn += 1
     charge(ctx, idx, name, rec, wu=units.delete_all_write_units())

@@ -7,7 +7,7 @@ from typing import Any
 from pinecone_ops.emulator.calls import Call, OnIndex, Operation, Result
 from pinecone_ops.emulator.exceptions import InvalidArgument, NotFound, Unimplemented
 from pinecone_ops.emulator.state import Backend, Index, RuleContext
-from pinecone_ops.emulator.vectors import namespaces, records
+from pinecone_ops.emulator.vectors import aliases, namespaces, records
 
 
 def target(backend: Backend, call: Call) -> Index:
@@ -56,6 +56,15 @@ def _op(name: str, on_index: OnIndex, *, write: bool = False) -> Operation:
     return Operation(name=name, plane="vectors", write=write, journaled=write, run=run, on_index=on_index)
 
 
+def _alias_op(name: str, rule: Any, *, write: bool = False) -> Operation:
+    """A ``/namespace-aliases`` operation: on an index of either API; not repeated on a lagging
+    replica (``on_index`` None), which shares the primary's aliases."""
+    def run(backend: Backend, call: Call) -> Result:
+        return Result(rule(target(backend, call), call))
+
+    return Operation(name=name, plane="vectors", write=write, journaled=write, run=run)
+
+
 def unsupported(backend: Backend, call: Call) -> Result:
     """Any other path under an index's host: 501, after the key was checked like any call's."""
     raise Unimplemented(f"{call.method} {call.path.get('rest', '')} is not supported by the local Pinecone")
@@ -75,5 +84,14 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in (
     _op("create_namespace", _on_body(namespaces.create_namespace), write=True),
     _op("describe_namespace", _on_path_namespace(namespaces.describe_namespace)),
     _op("delete_namespace", _on_path_namespace(namespaces.delete_namespace), write=True),
+    _alias_op("list_namespace_aliases", lambda idx, c: aliases.list_aliases(idx, c.args(), c.api_version, c.record)),
+    _alias_op("create_namespace_alias", lambda idx, c: aliases.create(idx, c.object(), c.api_version, c.now,
+                                                                       c.record), write=True),
+    _alias_op("describe_namespace_alias", lambda idx, c: aliases.describe_alias(idx, c.path["alias_name"],
+                                                                                 c.api_version, c.record)),
+    _alias_op("repoint_namespace_alias", lambda idx, c: aliases.repoint(idx, c.path["alias_name"], c.object(),
+                                                                         c.api_version, c.now, c.record), write=True),
+    _alias_op("delete_namespace_alias", lambda idx, c: aliases.delete(idx, c.path["alias_name"], c.api_version,
+                                                                       c.record), write=True),
     Operation(name="unsupported", plane="vectors", write=False, journaled=False, run=unsupported),
 )}

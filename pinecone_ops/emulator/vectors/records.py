@@ -21,7 +21,7 @@ from pinecone_ops.emulator.metering import RequestRecord
 from pinecone_ops.emulator.state import DEFAULT_NAMESPACE, Backend, Index, RuleContext, canonical_namespace
 from pinecone_ops.emulator.storage import filters
 from pinecone_ops.emulator.storage.store import NamespaceStore
-from pinecone_ops.emulator.vectors import validation
+from pinecone_ops.emulator.vectors import aliases, validation
 from pinecone_ops.pricing import units
 
 
@@ -38,8 +38,20 @@ def charge(ctx: RuleContext, idx: Index, ns: str, rec: RequestRecord, *, ru: flo
     ctx.ledger.charge(idx.name, canonical_namespace(ns), read_units=ru, write_units=wu)
 
 
-def _namespace_arg(body: dict, rec: RequestRecord) -> str:
+def _namespace_arg(body: dict, rec: RequestRecord, idx: Index | None = None, use: str = "read") -> str:
+    """The namespace a call names; a read through an alias gets the alias's target, a write to an
+    alias is refused (``aliases.py``)."""
     ns = validation.check_namespace(body.get("namespace"))
+    if idx is not None and idx.aliases:
+        if use == "read":
+            resolved = aliases.resolve(idx, ns)
+            if resolved != ns:
+                rec.params["alias"] = canonical_namespace(ns)
+                ns = resolved
+        elif use == "upsert":
+            aliases.check_upsert(idx, ns)
+        else:
+            aliases.check_change(idx, ns)
     rec.namespace = canonical_namespace(ns)
     return ns
 
@@ -67,7 +79,7 @@ def _scaled_bytes(ctx: RuleContext, ns: NamespaceStore | None) -> int:
 # ---------------------------------------------------------------------------------------- writes
 
 def upsert(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
-    ns_name = _namespace_arg(body, rec)
+    ns_name = _namespace_arg(body, rec, idx, "upsert")
     vectors = body.get("vectors")
     if not isinstance(vectors, list) or not vectors:
         raise InvalidArgument("vectors must be a non-empty array")
@@ -127,7 +139,7 @@ def upsert(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict
 
 
 def update(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
-    ns_name = _namespace_arg(body, rec)
+    ns_name = _namespace_arg(body, rec, idx, "change")
     rid = body.get("id")
     filt = body.get("filter")
     values, sv, set_md = body.get("values"), body.get("sparseValues"), body.get("setMetadata")
@@ -197,7 +209,7 @@ def _update_row(ns: NamespaceStore, row: int, dim: int, dense: np.ndarray | None
 
 
 def delete(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
-    ns_name = _namespace_arg(body, rec)
+    ns_name = _namespace_arg(body, rec, idx, "change")
     ids, delete_all, filt = body.get("ids"), bool(body.get("deleteAll")), body.get("filter")
     given = sum(x for x in (ids is not None, delete_all, filt is not None))
     if given != 1:
@@ -236,7 +248,7 @@ def delete(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict
 # ---------------------------------------------------------------------------------------- reads
 
 def query(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
-    ns_name = _namespace_arg(body, rec)
+    ns_name = _namespace_arg(body, rec, idx, "read")
     top_k = validation.check_top_k(body.get("topK"))
     inc_values = validation.check_flag(body, "includeValues")
     inc_meta = validation.check_flag(body, "includeMetadata")
@@ -322,7 +334,7 @@ def _search(ns: NamespaceStore, metric: str, q: np.ndarray | None, qs: Any, node
 
 
 def fetch(ctx: RuleContext, idx: Index, ids: list[str], namespace: str | None, rec: RequestRecord) -> dict:
-    ns_name = _namespace_arg({"namespace": namespace}, rec)
+    ns_name = _namespace_arg({"namespace": namespace}, rec, idx, "read")
     if not ids:
         raise InvalidArgument("ids must contain at least one id")
     ids = validation.check_ids(ids, "fetch")
@@ -342,7 +354,7 @@ def fetch(ctx: RuleContext, idx: Index, ids: list[str], namespace: str | None, r
 
 
 def fetch_by_metadata(ctx: RuleContext, idx: Index, body: dict, rec: RequestRecord) -> dict:
-    ns_name = _namespace_arg(body, rec)
+    ns_name = _namespace_arg(body, rec, idx, "read")
     node = _parse_filter(body.get("filter"), required_message="Empty filter provided for fetch by metadata request")
     limit = body.get("limit", 100)
     most = validation.MAX_FETCH_BY_METADATA_LIMIT
@@ -369,7 +381,7 @@ def fetch_by_metadata(ctx: RuleContext, idx: Index, body: dict, rec: RequestReco
 
 
 def list_ids(ctx: RuleContext, idx: Index, params: dict, rec: RequestRecord) -> dict:
-    ns_name = _namespace_arg({"namespace": params.get("namespace")}, rec)
+    ns_name = _namespace_arg({"namespace": params.get("namespace")}, rec, idx, "read")
     prefix = params.get("prefix") or ""
     raw_limit = params.get("limit")
     try:

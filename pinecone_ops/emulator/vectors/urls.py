@@ -21,6 +21,12 @@ URLS: list[tuple[str, str, str]] = [
     # ``:path``: a namespace may contain "/" (sent as %2F, decoded before routing), as on upsert.
     ("GET", "/namespaces/{namespace:path}", "describe_namespace"),
     ("DELETE", "/namespaces/{namespace:path}", "delete_namespace"),
+    # Namespace aliases (2026-07; on vector and document indexes alike: ``aliases.py``).
+    ("GET", "/namespace-aliases", "list_namespace_aliases"),
+    ("POST", "/namespace-aliases", "create_namespace_alias"),
+    ("GET", "/namespace-aliases/{alias_name}", "describe_namespace_alias"),
+    ("PATCH", "/namespace-aliases/{alias_name}", "repoint_namespace_alias"),
+    ("DELETE", "/namespace-aliases/{alias_name}", "delete_namespace_alias"),
 ]
 #: Matched last: every other path and method under the prefix.
 FALLBACK = ("/{rest:path}", "unsupported")
