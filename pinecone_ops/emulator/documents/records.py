@@ -52,9 +52,11 @@ def namespace_name(raw: Any, rec: RequestRecord) -> str:
 
 # ---------------------------------------------------------------------------------------- documents
 
+_NUMBER_TYPES = frozenset({int, float})
+
 def _dense_value(rid: str, name: str, value: Any, spec: dict[str, Any]) -> list[float]:
     dim = spec["dimension"]
-    if not isinstance(value, list) or not all(type(x) in (int, float) for x in value):
+    if not isinstance(value, list) or not set(map(type, value)) <= _NUMBER_TYPES:  # map/set run in C
         raise InvalidArgument(f"Document {rid}: field {name} must be an array of {dim} numbers")
     if len(value) != dim:
         raise InvalidArgument(f"Document {rid}: field {name} has dimension {len(value)}; the index field "
@@ -65,7 +67,7 @@ def _dense_value(rid: str, name: str, value: Any, spec: dict[str, Any]) -> list[
     if spec["metric"] == "cosine" and not arr.any():
         raise InvalidArgument(f"Document {rid}: field {name} must contain at least one non-zero value "
                               "(cosine similarity is undefined for a zero vector)")
-    return [float(x) for x in arr]
+    return arr.tolist()  # float32 values as Python floats, as stored and returned
 
 
 def _sparse_value(rid: str, name: str, value: Any) -> dict[str, list]:
@@ -238,8 +240,20 @@ def _text_scores(ns: DocumentNamespace, fields: dict[str, Any], clauses: list[di
     return out
 
 
+def _best(key: np.ndarray, ids: list[str], k: int) -> list[tuple[float, str]]:
+    """The ``k`` smallest keys with their ids, in order, ties broken by id — what sorting every
+    ``(key, id)`` pair gives, without sorting them all."""
+    if k < len(key):
+        kth = np.partition(key, k - 1)[k - 1]
+        rows = np.flatnonzero(key <= kth).tolist()  # every tie at the k-th key, so the order is exact
+    else:
+        rows = range(len(key))
+    return sorted((float(key[r]), ids[r]) for r in rows)[:k]
+
+
 def _vector_scores(ns: DocumentNamespace, fields: dict[str, Any], clause: dict,
-                   allowed: Predicate | None) -> list[tuple[float, str]]:
+                   allowed: Predicate | None, top_k: int) -> list[tuple[float, str]]:
+    """The best ``top_k`` ``(key, id)`` pairs of a dense or sparse clause (lower key = better)."""
     kind = clause["type"]
     (name,) = _clause_fields(clause, kind)
     _schema_field(fields, name, kind)
@@ -250,8 +264,8 @@ def _vector_scores(ns: DocumentNamespace, fields: dict[str, Any], clause: dict,
             raise InvalidArgument("A sparse_vector clause needs sparse_values with indices and values")
         ind, val = validation.check_sparse(sv, "query")
         q = dict(zip(ind.tolist(), val.tolist(), strict=True))
-        return [(-sum(w * q.get(i, 0.0) for i, w in vec.items()), rid) for rid, vec in ns.sparse.items()
-                if allowed is None or allowed(rid, ns.docs[rid])]
+        return sorted((-sum(w * q.get(i, 0.0) for i, w in vec.items()), rid) for rid, vec in ns.sparse.items()
+                      if allowed is None or allowed(rid, ns.docs[rid]))[:top_k]
     values = clause.get("values")
     if not isinstance(values, list) or len(values) != spec["dimension"] \
             or not all(type(x) in (int, float) for x in values):
@@ -259,10 +273,10 @@ def _vector_scores(ns: DocumentNamespace, fields: dict[str, Any], clause: dict,
     qv = np.asarray(values, dtype=np.float32)
     if spec["metric"] == "cosine" and not qv.any():
         raise InvalidArgument("The query vector must contain at least one non-zero value for a cosine field")
-    ids, mat = ns.matrix()
+    ids, mat, row_norms = ns.matrix()
     if allowed is not None:
         keep = [i for i, rid in enumerate(ids) if allowed(rid, ns.docs[rid])]
-        ids, mat = [ids[i] for i in keep], mat[keep]
+        ids, mat, row_norms = [ids[i] for i in keep], mat[keep], row_norms[keep]
     if not ids:
         return []
     key: np.ndarray
@@ -271,9 +285,9 @@ def _vector_scores(ns: DocumentNamespace, fields: dict[str, Any], clause: dict,
     else:
         key = -(mat @ qv)
         if spec["metric"] == "cosine":
-            norms = np.linalg.norm(mat, axis=1) * np.linalg.norm(qv)
+            norms = row_norms * np.linalg.norm(qv)
             key = key / np.where(norms == 0, 1, norms)
-    return [(float(k), rid) for k, rid in zip(key.tolist(), ids, strict=True)]
+    return _best(key, ids, top_k)
 
 
 def search(ctx: RuleContext, idx: Index, ns_name: str, body: dict, rec: RequestRecord) -> dict:
@@ -304,7 +318,7 @@ def search(ctx: RuleContext, idx: Index, ns_name: str, body: dict, rec: RequestR
         if kinds[0] in _TEXT_CLAUSES:
             scored = _text_scores(target, fields, clauses, allowed)
         else:
-            scored = _vector_scores(target, fields, clauses[0], allowed)
+            scored = _vector_scores(target, fields, clauses[0], allowed, top_k)
         scored.sort()
         ascending = kinds[0] == "dense_vector" and fields[_clause_fields(clauses[0], kinds[0])[0]]["metric"] \
             == "euclidean"

@@ -31,7 +31,7 @@ class DocumentNamespace:
         self.dense: dict[str, np.ndarray] = {}
         self.sparse: dict[str, dict[int, float]] = {}
         self.total_bytes = 0
-        self._matrix: tuple[list[str], np.ndarray] | None = None
+        self._matrix: tuple[list[str], np.ndarray, np.ndarray] | None = None
         self._build_text_index()
 
     # -------------------------------------------------------------- pickling: documents only
@@ -128,11 +128,12 @@ class DocumentNamespace:
                 self.sparse[rid] = dict(zip(value["indices"], value["values"], strict=True))
 
     # -------------------------------------------------------------- reads
-    def matrix(self) -> tuple[list[str], np.ndarray]:
-        """Ids and dense vectors of the documents that have one (cached until the next write)."""
+    def matrix(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Ids, dense vectors and their L2 norms for the documents that have one (cached until the
+        next write, so a search is one mat-vec)."""
         if self._matrix is None:
             ids = list(self.dense)
             dim = next(iter(self.dense.values())).shape[0] if ids else 0
             mat = np.stack([self.dense[i] for i in ids]) if ids else np.zeros((0, dim), dtype=np.float32)
-            self._matrix = (ids, mat)
+            self._matrix = (ids, mat, np.linalg.norm(mat, axis=1))
         return self._matrix
