@@ -38,7 +38,7 @@ def check_make_client(make_client) -> None:
         key = getattr(getattr(pc, "config", None), "api_key", None)
         expect(key == "pclocal-grader-key-2", "make_client() must use the key in PINECONE_API_KEY, not one "
                "written in the notebook (never put keys in notebooks: they end up in git and in shared files)")
-        pc.list_indexes()
+        list(pc.indexes.list())
 
 
 def check_create_movie_index(create_movie_index) -> None:

@@ -17,7 +17,6 @@ import numpy as np
 
 from autograder.checks.common import (
     client,
-    env_var,
     expect,
     fresh_name,
     log_available,
@@ -26,6 +25,7 @@ from autograder.checks.common import (
     set_options,
     watch,
 )
+from autograder.checks.phase2 import check_make_client  # noqa: F401  (re-exported for the notebook)
 
 TAGS = {"project": "movie-recs", "env": "dev"}
 NAMESPACE = "films"
@@ -40,26 +40,7 @@ DEPLOYMENT = {"deployment_type": "managed", "cloud": "aws", "region": "us-east-1
 
 
 # ---- Exercise 1: the client --------------------------------------------------------------------
-
-def check_make_client(make_client) -> None:
-    """Key from the environment (not hard-coded), a clear error naming the variable when missing."""
-    with env_var("PINECONE_API_KEY", None):
-        exc = raises(make_client)
-    expect(exc is not None, "make_client() must fail when PINECONE_API_KEY is not set (it returned a client)")
-    msg = str(exc)
-    expect("PINECONE_API_KEY" in msg and len(msg) > len("'PINECONE_API_KEY'") + 5,
-           f"When the key is missing, the error must name PINECONE_API_KEY and say how to set it; the "
-           f"message was {msg!r} (a bare KeyError is not a clear message)")
-    with env_var("PINECONE_API_KEY", "   "):
-        exc = raises(make_client)
-    expect(exc is not None, "An empty or blank PINECONE_API_KEY is as good as none: make_client() must fail")
-    with env_var("PINECONE_API_KEY", "pclocal-grader-key-2"):
-        pc = make_client()
-        key = getattr(getattr(pc, "config", None), "api_key", None)
-        expect(key == "pclocal-grader-key-2", "make_client() must use the key in PINECONE_API_KEY, not one "
-               "written in the notebook (never put keys in notebooks: they end up in git and in shared files)")
-        list(pc.indexes.list())
-
+# check_make_client is phase 2's own (autograder.checks.phase2): the exercise is unchanged.
 
 # ---- Exercise 2: the document index ------------------------------------------------------------
 
