@@ -4,11 +4,14 @@ Accepted layouts (mixable): ``<student>/<assignment>/<nb>.ipynb``; ``<student>/<
 one assignment is graded; flat LMS names matched by a regex with the named groups ``student_id``
 and ``file_id`` (optionally ``assignment_id``). Problems are reported per submission, never raised:
 a wrong file name is mapped to the expected one when that is unambiguous, an unreadable notebook
-makes the submission invalid with the parser's message.
+makes the submission invalid with the parser's message, and a graded cell copied and pasted (as
+JupyterLab does it: the copy keeps the cell's nbgrader metadata, which nbgrader refuses) is graded
+once, with a note.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import zipfile
 from collections import defaultdict
@@ -108,6 +111,29 @@ def _read(path: Path) -> bytes | str:
     return data
 
 
+def unpaste(data: bytes) -> tuple[bytes, list[str]]:
+    """A notebook whose graded cells each appear once, and a note per pasted copy.
+
+    The first cell of a grade_id is the graded one; later copies lose their nbgrader metadata and run
+    as ordinary code, so a function redefined in a pasted copy is still the one the tests call (the
+    kernel runs cells in order)."""
+    nb = json.loads(data)
+    seen: set[str] = set()
+    notes: list[str] = []
+    for number, cell in enumerate(nb.get("cells", []), start=1):
+        meta = cell.get("metadata")
+        grading = meta.get("nbgrader") if isinstance(meta, dict) else None
+        grade_id = grading.get("grade_id") if isinstance(grading, dict) else None
+        if not isinstance(grade_id, str):
+            continue
+        if grade_id in seen:
+            del meta["nbgrader"]
+            notes.append(f"cell {number} is a pasted copy of graded cell {grade_id!r}: it runs as ordinary "
+                         f"code, and the first {grade_id!r} cell is the one graded")
+        seen.add(grade_id)
+    return (json.dumps(nb, ensure_ascii=False).encode() if notes else data), notes
+
+
 def collect(root: Path, wanted: list[str], notebooks: dict[str, list[str]],
             pattern: str) -> tuple[list[Job], list[str]]:
     """Jobs for every (student, assignment) found under ``root``, plus files nobody claims."""
@@ -140,7 +166,8 @@ def _job(student: str, assignment: str, given: dict[str, Path], expected: list[s
         if isinstance(got, str):
             job.problems.append(got)
         else:
-            job.notebooks[name] = got
+            job.notebooks[name], pasted = unpaste(got)
+            job.problems += pasted
     job.digest = digest.hexdigest()
     if not job.notebooks:
         names = ", ".join(f"{n}.ipynb" for n in expected)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.lms import DEFAULT_PATTERN
-from autograder.pipeline.importer import _norm, collect, extract_zip, safe_id
+from autograder.pipeline.importer import _norm, collect, extract_zip, safe_id, unpaste
 
 NAMES = {"phase1": ["phase1"], "phase2": ["phase2"]}
 NB = nbformat.writes(new_notebook(cells=[new_code_cell("x = 1")]))
@@ -99,3 +99,21 @@ def test_safe_id_is_a_path_safe_folder_name(raw):
 @given(st.sampled_from(["phase1", "Phase1", "PHASE1"]), st.sampled_from(["", " (1)", " (12)", "-Copy1"]))
 def test_mangled_names_normalise_to_the_expected_one(stem, suffix):
     assert _norm(f"{stem}{suffix}.ipynb") == _norm("phase1.ipynb")
+
+
+def test_a_pasted_graded_cell_is_graded_once_with_a_note(tmp_path):
+    answer = new_code_cell("def f():\n    return 1", metadata={"nbgrader": {"grade_id": "f", "solution": True}})
+    pasted = new_code_cell("def f():\n    return 2", metadata={"nbgrader": {"grade_id": "f", "solution": True}})
+    test = new_code_cell("assert f() == 2", metadata={"nbgrader": {"grade_id": "test_f", "grade": True}})
+    _write(tmp_path, "alice/phase1/phase1.ipynb", nbformat.writes(new_notebook(cells=[answer, pasted, test])))
+    (job,), _ = collect(tmp_path, ["phase1"], NAMES, DEFAULT_PATTERN)
+    cells = json.loads(job.notebooks["phase1"])["cells"]
+    assert [c["metadata"].get("nbgrader", {}).get("grade_id") for c in cells] == ["f", None, "test_f"]
+    assert ["".join(c["source"]) for c in cells] == ["def f():\n    return 1", "def f():\n    return 2", "assert f() == 2"]
+    assert job.problems == ["cell 2 is a pasted copy of graded cell 'f': it runs as ordinary code, and the "
+                            "first 'f' cell is the one graded"]
+
+
+def test_a_notebook_without_copies_is_left_byte_for_byte():
+    data = nbformat.writes(new_notebook(cells=[new_code_cell("x = 1", metadata={"nbgrader": {"grade_id": "a"}})]))
+    assert unpaste(data.encode()) == (data.encode(), [])
