@@ -109,7 +109,8 @@ def test_a_pasted_graded_cell_is_graded_once_with_a_note(tmp_path):
     (job,), _ = collect(tmp_path, ["phase1"], NAMES, DEFAULT_PATTERN)
     cells = json.loads(job.notebooks["phase1"])["cells"]
     assert [c["metadata"].get("nbgrader", {}).get("grade_id") for c in cells] == ["f", None, "test_f"]
-    assert ["".join(c["source"]) for c in cells] == ["def f():\n    return 1", "def f():\n    return 2", "assert f() == 2"]
+    assert ["".join(c["source"]) for c in cells] == ["def f():\n    return 1", "def f():\n    return 2",
+                                                     "assert f() == 2"]
     assert job.problems == ["cell 2 is a pasted copy of graded cell 'f': it runs as ordinary code, and the "
                             "first 'f' cell is the one graded"]
 
