@@ -64,6 +64,14 @@ c.GenerateAssignment.preprocessors = [
     "nbgrader.preprocessors.ComputeChecksums",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# Autograde decides the grade outside the student's kernel: the kernel runs each test cell's visible
+# part, the hidden block runs in the grader's process (autograder/preprocessors/checked_execute.py).
+from nbgrader.converters import Autograde as _Autograde  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [
+    "autograder.preprocessors.checked_execute.CheckedExecute" if _p.__name__ == "Execute" else _p
+    for _p in _Autograde.class_traits()["autograde_preprocessors"].default()]
+
 c.ClearMetadataPreprocessor.enabled = True
 c.ClearMetadataPreprocessor.clear_cell_metadata = False
 c.ClearMetadataPreprocessor.clear_notebook_metadata = True

@@ -52,8 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="address-space limit of the grader and kernel (default: %(default)s)")
     p.add_argument("--max-output-kb", type=int, default=_default("max_output_kb"),
                    help="output kept per cell (default: %(default)s)")
-    p.add_argument("--no-server", action="store_true",
-                   help="do not start a local Pinecone process per submission")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run kernels without the bubblewrap sandbox (UNSAFE for a hostile class: student code "
+                        "then runs as you, and can read and change what you can; docs/grading.md)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -64,7 +65,7 @@ def options(args: argparse.Namespace, course: Path) -> GradeOptions:
                         cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                         memory_mb=args.memory_mb, max_output_kb=args.max_output_kb,
                         pattern=args.pattern, students=tuple(args.student), force=args.force,
-                        server=not args.no_server, progress=not args.quiet)
+                        sandbox=not args.no_sandbox, progress=not args.quiet)
 
 
 def main(argv: list[str] | None = None) -> int:

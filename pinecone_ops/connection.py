@@ -132,6 +132,10 @@ class Admin:
     def options(self) -> dict:
         return self._call("GET", "options")
 
+    def lock(self, locked: bool = True) -> dict:
+        """Lock (or unlock) ``/_ops`` for the sandbox listener while a hidden check runs (grader only)."""
+        return self._call("POST", "lock", json={"locked": locked})
+
     def set_options(self, **options: Any) -> dict:
         """Change server options, e.g. ``set_options(meter_scale=1000)``; returns them all."""
         return self._call("PATCH", "options", json=options)

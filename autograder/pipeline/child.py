@@ -6,7 +6,6 @@ scratch course); everything it learns goes to RESULT_JSON, which the parent read
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -41,14 +40,6 @@ def main(result_path: str) -> int:
     root = Path.cwd()
     job = json.loads((root / "job.json").read_text())
     result: dict[str, Any] = {"autograde_ok": False, "feedback_ok": False}
-    host = os.environ.get("PINECONE_OPS_HOST", "")
-    if job.get("server_port"):
-        from autograder.pipeline.server import wait_for_port
-
-        result["server_ready"] = wait_for_port(job["server_port"])
-        if not result["server_ready"]:
-            Path(result_path).write_text(json.dumps(result))
-            return 0
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     api = NbGraderAPI(config=config)
     a, s = job["assignment"], job["student"]
@@ -64,7 +55,6 @@ def main(result_path: str) -> int:
         result["feedback_ok"] = bool(fb.get("success"))
         if not result["feedback_ok"]:
             result["feedback_error"] = (fb.get("error") or fb.get("log") or "")[-2000:]
-    result["host"] = host
     Path(result_path).write_text(json.dumps(result))
     return 0
 

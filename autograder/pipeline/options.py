@@ -31,7 +31,7 @@ class GradeOptions:
     pattern: str | None = None             # LMS file name -> student_id, file_id; None: the course's
     students: tuple[str, ...] = ()         # --student: only these, always regraded
     force: bool = False                    # regrade even what the state file says is done
-    server: bool = True                    # one local Pinecone process per submission
+    sandbox: bool = True                   # each kernel in bubblewrap; False: --no-sandbox (unsafe, hostile class)
     progress: bool = True
 
     def lms_pattern(self) -> str:

@@ -7,7 +7,9 @@ import sys
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
-from . import report, server
+from autograder.checker import sandbox
+
+from . import report
 from .coursedir import CourseError, assignments, build_template, notebooks
 from .gradebook import MainGradebook
 from .importer import collect, extract_zip
@@ -70,9 +72,12 @@ def grade_class(target: str, submissions: Path, opts: GradeOptions) -> list[Grad
             raise CourseError(f"no submission from {', '.join(sorted(missing))} in {submissions}")
     state = State(opts.out / "grading" / "state.json")
     todo = [j for j in jobs if opts.force or opts.students or not state.done(j.key, j.digest)]
-    if opts.server and not server.available():
-        _say("note: this pinecone_ops has no `serve` command; grading without a local "
-                   "Pinecone process per submission")
+    if opts.sandbox:
+        problem = sandbox.probe()
+        if problem:
+            raise CourseError(f"{problem}. Install them (Debian: apt-get install bubblewrap socat), or pass "
+                              "--no-sandbox to grade without isolation (unsafe for a hostile class: student code "
+                              "then runs as you; docs/grading.md)")
     templates: dict[str, Template] = {}
     for a in sorted({j.assignment for j in todo}):
         _say(f"preparing {a} (nbgrader generate_assignment in a scratch course)…")

@@ -1,17 +1,18 @@
 """Grade one submission in its scratch course; runs in a worker thread of the parent.
 
 ``grade_one`` runs the steps in order: scratch course, tamper scan, autograde (attempts under
-limits, next to a local Pinecone), the score from the child's report, then publish feedback.
+limits: the child runs the kernel in a sandbox next to its own local Pinecone, and the hidden
+checks outside it), the score from the child's report, then publish feedback.
 
-Attempts: the child autogrades under limits; if the kernel dies or the notebook's wall clock runs
-out, the cell that was running is recorded and the notebook is graded again with that cell replaced
-by an error that names the reason, up to ``attempts`` times. So a crash costs only the crashing
-cell's marks (and the marks of tests that depend on it), never the whole notebook.
+Attempts: if the kernel dies or the notebook's wall clock runs out, the cell that was running is
+recorded and the notebook is graded again with that cell replaced by an error that names the reason,
+up to ``attempts`` times. So a crash costs only the crashing cell's marks (and the marks of tests
+that depend on it), never the whole notebook.
 """
 from __future__ import annotations
 
+import contextlib
 import json
-import secrets
 import shutil
 import sys
 import time
@@ -23,7 +24,7 @@ import nbformat
 
 from autograder import preprocessors
 
-from . import leaks, server, tamper
+from . import leaks, tamper
 from .coursedir import child_env, make_scratch, wrapper_config
 from .options import GradeOptions
 from .process_limits import MARKER, Outcome, run_limited
@@ -33,6 +34,7 @@ DEAD = ("the kernel died while running this cell (os._exit, a fatal signal, a cr
         "{mb} MB memory limit); graded without it")
 WALL = "the notebook ran past its {s:.0f} s wall-clock limit in this cell; graded without it"
 PROGRESS = "progress.txt"
+VERDICTS = "verdicts.jsonl"
 
 
 def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) -> GradeResult:
@@ -46,8 +48,8 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
         scratch = opts.out / ".grading" / "scratch" / job.assignment / job.student
         make_scratch(template, course, scratch, {job.student: job.notebooks})
         _scan_tamper(job, template, result)
-        child, server_died = _autograde(job, course, scratch, opts, result)
-        _record(child, server_died, template, scratch, opts, result)
+        child = _autograde(job, course, scratch, opts, result)
+        _record(child, template, scratch, opts, result)
         if child.get("autograde_ok"):
             result.feedback = _publish(job, template, scratch, opts, result)
     result.seconds = round(time.monotonic() - start, 2)
@@ -68,38 +70,22 @@ def _scan_tamper(job: Job, template: Template, result: GradeResult) -> None:
 
 
 def _autograde(job: Job, course: Path, scratch: Path, opts: GradeOptions,
-               result: GradeResult) -> tuple[dict[str, Any], bool]:
-    """Every attempt, next to this submission's own local Pinecone; (child's report, server died)."""
+               result: GradeResult) -> dict[str, Any]:
+    """Every attempt; the child's last report. The child runs the notebook's kernel (sandboxed)
+    next to its own local Pinecone, and the hidden checks outside that kernel (CheckedExecute)."""
     env = child_env(course, {MARKER: uuid.uuid4().hex})
-    pinecone = None
-    if opts.server and server.available():
-        # The server's /_ops key, so the hidden checks (and the notebook's own admin() calls, e.g.
-        # phase 6 switching API keys on and off) reach its log and options once keys are on.
-        ops = {"PINECONE_OPS_ADMIN_KEY": secrets.token_urlsafe(18)}
-        pinecone = server.LocalPinecone(scratch / "pinecone.log", child_env(course, ops))
-        env.update(ops, PINECONE_OPS_HOST=pinecone.url)
-    try:
-        child = _attempts(job, course, scratch, opts, env, pinecone.port if pinecone else None, result)
-        server_died = pinecone is not None and pinecone.proc.poll() is not None
-    finally:
-        if pinecone:
-            pinecone.stop()
-    return child, server_died
+    return _attempts(job, course, scratch, opts, env, result)
 
 
 def _attempts(job: Job, course: Path, scratch: Path, opts: GradeOptions, env: dict[str, str],
-              port: int | None, result: GradeResult) -> dict[str, Any]:
+              result: GradeResult) -> dict[str, Any]:
     """Autograde until it succeeds, skipping each cell that crashed an attempt; the last report."""
     skip: dict[int, str] = {}
     hiccups = 0
     while True:
         result.attempts += 1
-        child, outcome, log = _run_child(job, course, scratch, opts, env, port, skip, result.attempts)
+        child, outcome, log = _run_child(job, course, scratch, opts, env, skip, result.attempts)
         if child.get("autograde_ok"):
-            return child
-        if child.get("server_ready") is False:   # the grader's fault, not the student's
-            result.reasons.append("the local Pinecone server did not start (see "
-                                  f"{scratch / 'pinecone.log'}); rerun to retry")
             return child
         last, _, done = _progress(scratch / PROGRESS)
         if last is None and not done and hiccups < 1 and not outcome.timed_out:
@@ -117,14 +103,14 @@ def _attempts(job: Job, course: Path, scratch: Path, opts: GradeOptions, env: di
 
 
 def _run_child(job: Job, course: Path, scratch: Path, opts: GradeOptions, env: dict[str, str],
-               port: int | None, skip: dict[int, str], attempt: int) -> tuple[dict[str, Any], Outcome, Path]:
+               skip: dict[int, str], attempt: int) -> tuple[dict[str, Any], Outcome, Path]:
     """One attempt: ``python -m autograder.pipeline.child`` under limits; its report and outcome."""
     progress = scratch / PROGRESS
     progress.unlink(missing_ok=True)
     (scratch / "nbgrader_config.py").write_text(
         wrapper_config(course, scratch, _overrides(opts, progress, skip)))
-    (scratch / "job.json").write_text(json.dumps({
-        "assignment": job.assignment, "student": job.student, "server_port": port}))
+    (scratch / VERDICTS).unlink(missing_ok=True)
+    (scratch / "job.json").write_text(json.dumps({"assignment": job.assignment, "student": job.student}))
     out_file = scratch / "result.json"
     out_file.unlink(missing_ok=True)
     log = scratch / f"child-{attempt}.log"
@@ -166,9 +152,11 @@ _pp = list(c.Autograde.autograde_preprocessors) if "autograde_preprocessors" in 
     else list(_Autograde.class_traits()["autograde_preprocessors"].default())
 def _is_execute(p):
     name = p if isinstance(p, str) else f"{{p.__module__}}.{{p.__name__}}"
-    return name.rsplit(".", 1)[-1] == "Execute"
-c.Autograde.autograde_preprocessors = ["autograder.preprocessors.guarded_execute.GuardedExecute"
+    return name.rsplit(".", 1)[-1] in ("Execute", "GuardedExecute", "CheckedExecute")
+c.Autograde.autograde_preprocessors = ["autograder.preprocessors.checked_execute.CheckedExecute"
                                        if _is_execute(p) else p for p in _pp]
+c.CheckedExecute.sandbox = {"require" if opts.sandbox else "off"!r}
+c.CheckedExecute.verdict_file = {str(progress.parent / VERDICTS)!r}
 c.GuardedExecute.progress_file = {str(progress)!r}
 c.GuardedExecute.skip_cells = {json.dumps({str(k): v for k, v in skip.items()})}
 c.GuardedExecute.max_output_bytes = {opts.max_output_kb * 1024}
@@ -203,27 +191,37 @@ def _secrets(template: Template) -> set[str]:
     return secrets
 
 
-def _record(child: dict[str, Any], server_died: bool, template: Template, scratch: Path,
-            opts: GradeOptions, result: GradeResult) -> None:
-    """Status, scored cells and the reasons the child's report and the progress file give."""
+def _record(child: dict[str, Any], template: Template, scratch: Path, opts: GradeOptions,
+            result: GradeResult) -> None:
+    """Status, scored cells and the reasons the child's report, the progress file and the
+    checker's verdicts give."""
     _, truncated, _ = _progress(scratch / PROGRESS)
     result.reasons += [f"cell {i + 1}: output truncated ({n:,} characters dropped)"
                        for i, n in truncated]
     if not child.get("autograde_ok"):
         result.status = "failed"
         return
-    # the server is the grader's: if it died, the scores may be unfair; flag and retry later
-    result.status = "failed" if server_died else "graded"
-    if server_died:
-        result.reasons.append("the local Pinecone server died during grading; rerun to "
-                              "retry (and check the tamper report)")
+    result.status = "graded"
     cell_timeout = f"{opts.cell_timeout} s" if opts.cell_timeout else "from the course config"
     result.reasons += _reasons_from_errors(child.get("errors", {}), cell_timeout)
+    result.reasons += _grader_errors(scratch / VERDICTS)
     result.cells = _scored_cells(child, template)
     result.score = round(sum(c["auto_score"] or 0.0 for c in result.cells), 4)
     manual = [c["name"] for c in result.cells if c["needs_manual_grade"]]
     if manual:
         result.reasons.append("needs manual grading: " + ", ".join(manual))
+
+
+def _grader_errors(path: Path) -> list[str]:
+    """Hidden tests that could not run (the grader's problem): named, so the instructor looks."""
+    out = []
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            with contextlib.suppress(ValueError):
+                v = json.loads(line)
+                if v.get("internal"):
+                    out.append(f"grader error in {v.get('grade_id')}: {v.get('evalue')}"[:300])
+    return out
 
 
 def _scored_cells(child: dict[str, Any], template: Template) -> list[dict[str, Any]]:

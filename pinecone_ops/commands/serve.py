@@ -13,6 +13,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                           "for pinecone_ops.connect().")
     p.add_argument("--port", type=int, default=5080, help="TCP port (default 5080; 0 picks a free one)")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1, loopback only)")
+    p.add_argument("--sandbox-socket", default=None, metavar="PATH",
+                   help="also listen on this Unix socket for a sandboxed student kernel (the grader's; its "
+                        "/_ops needs no key and is locked while a hidden check runs)")
     p.add_argument("--data-dir", default=None, metavar="DIR",
                    help="directory for durable state (default: memory only)")
     p.add_argument("--meter-scale", type=float, default=1.0, metavar="X",
@@ -61,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"pinecone-ops serve: {exc}")
         return 2
     try:
-        server = LocalPinecone(host=args.host, port=args.port, data_dir=args.data_dir,
-                               admin_key=args.admin_key, meter_scale=args.meter_scale, **options)
+        server = LocalPinecone(host=args.host, port=args.port, data_dir=args.data_dir, admin_key=args.admin_key,
+                               sandbox_socket=args.sandbox_socket, meter_scale=args.meter_scale, **options)
         if options["api_keys"] and not (args.admin_key or os.environ.get("PINECONE_OPS_ADMIN_KEY")):
             print(f"Admin API (/_ops) key: export PINECONE_OPS_ADMIN_KEY={server.admin_key}", flush=True)
         server.serve_forever()

@@ -79,6 +79,16 @@ def clear_index_options(backend: Backend, call: Call) -> Result:
     return Result(backend.clear_index_options(call.path["index_name"]))
 
 
+def lock(backend: Backend, call: Call) -> Result:
+    """Lock or unlock ``/_ops`` for the sandbox listener (``{"locked": true|false}``)."""
+    body = _options_body(call, '{"locked": true}')
+    locked = body.get("locked")
+    if set(body) != {"locked"} or not isinstance(locked, bool):
+        raise InvalidArgument('the body must be {"locked": true} or {"locked": false}')
+    backend.admin_locked = locked
+    return Result({"locked": locked})
+
+
 def _op(run: Run, *, journaled: bool = False) -> Operation:
     return Operation(name=run.__name__, plane="admin", write=journaled, journaled=journaled, run=run)
 
@@ -89,6 +99,7 @@ URLS: list[tuple[str, str, str]] = [
     ("GET", "/_ops/requests", "requests"),
     ("GET", "/_ops/ledger", "ledger"),
     ("POST", "/_ops/reset", "reset"),
+    ("POST", "/_ops/lock", "lock"),
     ("GET", "/_ops/options", "get_options"),
     ("PATCH", "/_ops/options", "set_options"),
     ("GET", "/_ops/indexes/{index_name}/options", "get_index_options"),
@@ -97,6 +108,6 @@ URLS: list[tuple[str, str, str]] = [
 ]
 
 OPERATIONS: dict[str, Operation] = {op.name: op for op in (
-    _op(health), _op(requests), _op(ledger), _op(reset, journaled=True), _op(get_options), _op(set_options),
+    _op(health), _op(requests), _op(ledger), _op(reset, journaled=True), _op(lock), _op(get_options), _op(set_options),
     _op(get_index_options), _op(set_index_options), _op(clear_index_options),
 )}

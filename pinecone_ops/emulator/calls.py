@@ -48,6 +48,9 @@ class Call:
     api_version: str = LATEST
     now: float = 0.0
     request_id: str = ""
+    #: Which listener the call came in on: ``"host"`` (loopback TCP: the SDK, the grader) or
+    #: ``"sandbox"`` (the Unix socket a sandboxed student kernel reaches; ``faults/keys.py``).
+    channel: str = "host"
     record: RequestRecord = field(default_factory=lambda: RequestRecord(operation=""))
     #: The index a data-plane read is served from (a lagging replica under consistency lag).
     view: Index | None = None

@@ -127,6 +127,12 @@ class IndexFull(PineconeError):
     status, code = 403, "RESOURCE_EXHAUSTED"
 
 
+class Locked(PineconeError):
+    """423: the grader holds the admin lock (``/_ops`` from a sandboxed kernel; not a Pinecone API)."""
+
+    status, code = 423, "LOCKED"
+
+
 class PermissionDenied(PineconeError):
     """403 for a key whose roles do not allow the operation (data plane: rpc code 7)."""
 

@@ -7,6 +7,7 @@ SDK's keep-alive connection never meets the ≈44 ms delayed-ACK stall (performa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import fcntl
 import os
@@ -18,6 +19,7 @@ import time
 from typing import IO, Any
 
 import uvicorn
+from uvicorn._compat import asyncio_run
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from pinecone_ops.emulator.http.app import create_app
@@ -132,13 +134,35 @@ def _lock_data_dir(data_dir: str) -> IO[str]:
     return handle
 
 
+def _bind_unix(path: str) -> socket.socket:
+    """A Unix socket at ``path`` (replacing a stale one) that only its owner may connect to."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.bind(path)
+    except OSError as exc:
+        sock.close()
+        raise OSError(exc.errno, f"cannot listen on the Unix socket {path}: {exc.strerror}") from None
+    os.chmod(path, 0o600)
+    sock.listen(512)
+    sock.setblocking(False)
+    return sock
+
+
 class LocalPinecone:
-    """A local Pinecone on ``host:port`` (port 0 = a free port). ``.backend`` holds its state."""
+    """A local Pinecone on ``host:port`` (port 0 = a free port). ``.backend`` holds its state.
+
+    ``sandbox_socket``: also listen on this Unix socket, the *sandbox listener* that the grader
+    bind-mounts into a student's sandbox. Calls from it carry ``channel="sandbox"``: its ``/_ops``
+    needs no key but obeys the grader's lock (``faults/keys.py``). Both listeners share one event
+    loop, so the backend still sees one call at a time."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, data_dir: str | None = None,
-                 admin_key: str | None = None, **options: Any) -> None:
+                 admin_key: str | None = None, sandbox_socket: str | None = None, **options: Any) -> None:
         self.host = host
         self.port = port
+        self.sandbox_socket = sandbox_socket
         self.backend = Backend(data_dir=data_dir, **options)
         #: The admin API's credential once API keys are on (``/_ops``; data-plane keys never grant it):
         #: ``admin_key``, else ``PINECONE_OPS_ADMIN_KEY``, else a fresh random one.
@@ -153,6 +177,7 @@ class LocalPinecone:
             self._release()
             raise
         self._server: uvicorn.Server | None = None
+        self._servers: list[tuple[uvicorn.Server, socket.socket]] = []
         self._thread: threading.Thread | None = None
 
     @property
@@ -182,8 +207,11 @@ class LocalPinecone:
             return self
         sock = self._prepare()
         self._server = uvicorn.Server(_config(create_app(self.backend)))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name=f"local-pinecone-{self.port}", daemon=True)
+        self._servers = [(self._server, sock)]
+        if self.sandbox_socket:
+            sandbox = uvicorn.Server(_config(create_app(self.backend, channel="sandbox")))
+            self._servers.append((sandbox, _bind_unix(self.sandbox_socket)))
+        self._thread = threading.Thread(target=self._run, name=f"local-pinecone-{self.port}", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:
@@ -192,14 +220,25 @@ class LocalPinecone:
             time.sleep(0.005)
         return self
 
+    def _run(self) -> None:
+        async def serve_all() -> None:
+            await asyncio.gather(*(server.serve(sockets=[sock]) for server, sock in self._servers))
+
+        assert self._server is not None
+        asyncio_run(serve_all(), loop_factory=self._server.config.get_loop_factory())
+
     def stop(self, timeout: float = 5.0) -> None:
         """Stop serving (idempotent)."""
-        if self._server is not None:
-            self._server.should_exit = True
+        for server, _ in self._servers:
+            server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout)
         self._server = None
+        self._servers = []
         self._thread = None
+        if self.sandbox_socket:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.sandbox_socket)
         _ADMIN_KEYS.pop(self.backend.base_url, None)
         self._release()
 

@@ -294,6 +294,9 @@ class Backend:
         #: The admin API's credential, required on ``/_ops`` once ``api_keys`` are on (never an
         #: option: ``GET /_ops/options`` must not show it). ``None``: ``/_ops`` is closed then.
         self.admin_key: str | None = None
+        #: While True, ``/_ops`` refuses calls from the sandbox listener (the grader locks it while
+        #: a hidden check runs, so a student's kernel cannot change options or read the log then).
+        self.admin_locked = False
 
     # ------------------------------------------------------------------ lookups
     def index_host(self, name: str) -> str:

@@ -23,11 +23,14 @@ def _table(backend: Backend, urls: list[tuple[str, str, str]], prefix: str = "")
     return [route(backend, prefix + path, method, op) for method, path, op in urls]
 
 
-def create_app(backend: Backend) -> Starlette:
+def create_app(backend: Backend, channel: str = "host") -> Starlette:
+    """The app for one listener; ``channel`` ("host" or "sandbox") goes on every call it makes."""
     fallback_path, fallback_op = vector_urls.FALLBACK
     vectors = _table(backend, vector_urls.URLS, vector_urls.PREFIX) + [
         Route(vector_urls.PREFIX + fallback_path, endpoint(backend, fallback_op), methods=_ALL_METHODS)]
     documents = _table(backend, document_urls.URLS, document_urls.PREFIX)
     # The documents routes come before the vector plane's catch-all (its FALLBACK, last in `vectors`).
     routes = _table(backend, admin.URLS) + _table(backend, control_urls.URLS) + documents + vectors
-    return Starlette(routes=routes, exception_handlers={404: unrouted, 405: unrouted})
+    app = Starlette(routes=routes, exception_handlers={404: unrouted, 405: unrouted})
+    app.state.channel = channel
+    return app

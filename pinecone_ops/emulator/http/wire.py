@@ -83,7 +83,8 @@ async def read_body(request: Request) -> bytes:
 
 
 async def to_call(request: Request, operation: str, backend: Backend) -> Call:
-    """Everything the pipeline needs of a request, read once."""
+    """Everything the pipeline needs of a request, read once (the listener's channel is the
+    app's ``state.channel``)."""
     headers = request.headers
     api_key = headers.get("api-key")
     qp = request.query_params
@@ -91,7 +92,7 @@ async def to_call(request: Request, operation: str, backend: Backend) -> Call:
                 query={k: qp.getlist(k) for k in qp}, raw=await read_body(request), api_key=api_key,
                 admin_key=headers.get("x-pinecone-ops-admin-key"),
                 api_version=api_version(headers.get("x-pinecone-api-version")), now=backend.clock(),
-                request_id=uuid.uuid4().hex)
+                request_id=uuid.uuid4().hex, channel=getattr(request.app.state, "channel", "host"))
     call.record = RequestRecord(operation=operation, api_key=key_hash(api_key), time=call.now,
                                 api_version=headers.get("x-pinecone-api-version"), request_id=call.request_id)
     return call
