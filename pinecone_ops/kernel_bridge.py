@@ -331,6 +331,19 @@ def _run(req: dict) -> Any:
     return run(_target(req), req)
 
 
+def set_env(name: str, value: str | None) -> str | None:
+    """Set (or with ``None`` remove) an environment variable of this kernel; returns the old value
+    (the checker sets ``PINECONE_API_KEY`` here to test a learner's ``make_client``)."""
+    import os
+
+    old = os.environ.get(name)
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+    return old
+
+
 class _Missing:
     pass
 

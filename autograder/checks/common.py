@@ -1,4 +1,21 @@
-"""Shared helpers for the hidden checks: assertions that teach, the request log, fresh names."""
+"""Shared helpers for the hidden checks: assertions that teach, the request log, fresh names, and
+the student's kernel.
+
+Under the grader, checks run in the checker process, not in the student's kernel
+(``autograder/checker``): the student's functions and objects arrive as handles, and whatever they
+return arrives as plain data (numbers, strings, lists, tuples, dicts, sets, NumPy arrays, pandas
+frames) or as another handle. So a check:
+
+- passes the student's functions only data, or objects made *in the kernel*:
+  :func:`student_client` (a Pinecone client there), :func:`kernel_new` (any library object there,
+  e.g. a test double from ``pinecone_ops.testing``); never a local function, lambda or SDK object;
+- changes the kernel's environment with :func:`kernel_env`, not ``os.environ``;
+- asks the type of a result with :func:`kind`/:func:`is_kind`, not ``isinstance`` on a class;
+- uses :func:`client` and :func:`admin` for its own fixtures and for the truth (they talk to the
+  notebook's local Pinecone directly, outside the kernel).
+
+Run inside a kernel (``nbgrader validate`` of the source notebook) the same helpers act locally.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -8,6 +25,9 @@ import os
 import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+from autograder.checker import channel as _channel
+from pinecone_ops.kernel_bridge import type_name
 
 
 def property_test_imports():
@@ -56,6 +76,65 @@ def client():
     from pinecone_ops import connect
 
     return connect()
+
+
+def student_client():
+    """A Pinecone client in the student's kernel, for the student's functions to use (under the
+    grader a handle; in the kernel itself, the same as :func:`client`)."""
+    ch = _channel.current()
+    return client() if ch is None else ch.call("pinecone_ops:connect")
+
+
+def kernel_import(path: str) -> Any:
+    """``module:attr`` as the student's kernel imports it (a handle), or here when the check runs
+    in the kernel itself; e.g. a class to pass to :func:`kernel_new`."""
+    ch = _channel.current()
+    if ch is not None:
+        return ch.imported(path)
+    import importlib
+
+    module, _, attrs = path.partition(":")
+    target: Any = importlib.import_module(module)
+    for part in filter(None, attrs.split(".")):
+        target = getattr(target, part)
+    return target
+
+
+def kernel_new(path: str, *args: Any, **kwargs: Any) -> Any:
+    """``module:attr`` called in the student's kernel with data arguments (a handle to the result
+    unless it is data); called here when the check runs in the kernel itself."""
+    ch = _channel.current()
+    if ch is not None:
+        return ch.call(path, *args, **kwargs)
+    return kernel_import(path)(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def kernel_env(name: str, value: str | None) -> Iterator[None]:
+    """Set (``None``: remove) an environment variable of the student's kernel for the block."""
+    ch = _channel.current()
+    if ch is None:
+        with env_var(name, value):
+            yield
+        return
+    old = ch.call("pinecone_ops.kernel_bridge:set_env", name, value)
+    try:
+        yield
+    finally:
+        ch.call("pinecone_ops.kernel_bridge:set_env", name, old)
+
+
+def kind(obj: Any) -> str:
+    """``module.Qualname`` of ``obj``'s type (for an object in the student's kernel, as it reports)."""
+    return obj.kernel_type if isinstance(obj, _channel.Handle) else type_name(obj)
+
+
+def is_kind(obj: Any, *names: str) -> bool:
+    """True when ``obj``'s type (or, for a local object, a base class) is one of ``names``
+    (``module.Qualname``), e.g. ``is_kind(fig, "matplotlib.figure.Figure")``."""
+    if isinstance(obj, _channel.Handle):
+        return obj.kernel_type in names
+    return any(f"{c.__module__}.{c.__qualname__}" in names for c in type(obj).__mro__)
 
 
 _ADMIN: list = []

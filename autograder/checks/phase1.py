@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import math
 
-from autograder.checks.common import client, close, expect, log_available, ops, watch
+from autograder.checks.common import (
+    client,
+    close,
+    expect,
+    kernel_import,
+    kernel_new,
+    log_available,
+    ops,
+    student_client,
+    watch,
+)
 
 OPTIONS = {"serverless", "dedicated-read-nodes", "byoc", "self-hosted"}
 MIN_RU = 0.25             # every query costs at least this many read units
@@ -222,14 +232,14 @@ def _plan_facts(plan) -> dict:
 
 def synthetic_models() -> list[tuple[object, dict]]:
     """IndexModels no project here has: BYOC, untagged-but-protected, a pod index tagged staging."""
-    import msgspec
-    from pinecone.models.indexes.index import IndexModel
+    index_model = kernel_import("pinecone.models.indexes.index:IndexModel")
 
     def model(name, dim, metric, deployment, protection, tags):
+        # built in the student's kernel: the learner's function receives a real IndexModel there
         body = {"name": name, "status": {"ready": True, "state": "Ready"}, "host": f"{name}.example",
                 "schema": {"fields": {"_values": {"type": "dense_vector", "dimension": dim, "metric": metric}}},
                 "deployment": deployment, "deletion_protection": protection, "tags": tags}
-        return msgspec.convert(body, IndexModel)
+        return kernel_new("msgspec:convert", body, index_model)
 
     return [
         (model("vault-byoc", 1024, "dotproduct", {"deployment_type": "byoc", "environment": "aws-us-east-1-b921"},
@@ -252,9 +262,10 @@ def check_index_facts(index_facts) -> None:
     """index_facts on every index of the notebook's project (as SDK 10 describes it) and on unseen models."""
     from pinecone_ops.course.projects import build_project
 
-    pc = client()
+    pc, theirs = client(), student_client()
     for plan in build_project(pc):       # the notebook's project; already there, so nothing is created
-        _compare(f"index_facts for {plan.name!r}", index_facts(pc.indexes.describe(plan.name)), _plan_facts(plan))
+        _compare(f"index_facts for {plan.name!r}", index_facts(theirs.indexes.describe(plan.name)),
+                 _plan_facts(plan))
     for model, want in synthetic_models():
         _compare(f"index_facts for an index like {want['name']!r} ({want['kind']})", index_facts(model), want)
 
@@ -266,8 +277,9 @@ def check_inventory(inventory) -> None:
     pc = client()
     plans = build_project(pc, seed=7, prefix="audit-")
     try:
+        theirs = student_client()
         with watch() as log:
-            rows = inventory(pc)
+            rows = inventory(theirs)
         expect(isinstance(rows, list) and all(isinstance(r, dict) for r in rows),
                "inventory(pc) must return a list of dicts, one per index")
         names = sorted(m.name for m in pc.indexes.list())

@@ -156,14 +156,18 @@ class LocalPinecone:
     ``sandbox_socket``: also listen on this Unix socket, the *sandbox listener* that the grader
     bind-mounts into a student's sandbox. Calls from it carry ``channel="sandbox"``: its ``/_ops``
     needs no key but obeys the grader's lock (``faults/keys.py``). Both listeners share one event
-    loop, so the backend still sees one call at a time."""
+    loop, so the backend still sees one call at a time. Index hosts given to the sandbox listener
+    use ``sandbox_url``, the address the kernel reaches it at."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, data_dir: str | None = None,
-                 admin_key: str | None = None, sandbox_socket: str | None = None, **options: Any) -> None:
+                 admin_key: str | None = None, sandbox_socket: str | None = None,
+                 sandbox_url: str = "http://127.0.0.1:5080", **options: Any) -> None:
         self.host = host
         self.port = port
         self.sandbox_socket = sandbox_socket
         self.backend = Backend(data_dir=data_dir, **options)
+        if sandbox_socket:
+            self.backend.sandbox_url = sandbox_url
         #: The admin API's credential once API keys are on (``/_ops``; data-plane keys never grant it):
         #: ``admin_key``, else ``PINECONE_OPS_ADMIN_KEY``, else a fresh random one.
         key = admin_key or os.environ.get("PINECONE_OPS_ADMIN_KEY") or secrets.token_urlsafe(18)

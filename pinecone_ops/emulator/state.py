@@ -291,6 +291,8 @@ class Backend:
         self.replaying = False
         #: Base URL the server listens on; index hosts are ``{base_url}/index/{name}``.
         self.base_url = "http://127.0.0.1"
+        #: The server's address as a sandboxed kernel sees it (its sandbox listener, forwarded).
+        self.sandbox_url: str | None = None
         #: The admin API's credential, required on ``/_ops`` once ``api_keys`` are on (never an
         #: option: ``GET /_ops/options`` must not show it). ``None``: ``/_ops`` is closed then.
         self.admin_key: str | None = None
@@ -299,8 +301,11 @@ class Backend:
         self.admin_locked = False
 
     # ------------------------------------------------------------------ lookups
-    def index_host(self, name: str) -> str:
-        return f"{self.base_url}/index/{name}"
+    def index_host(self, name: str, channel: str = "host") -> str:
+        """The host a client on ``channel`` reaches the index at (a sandboxed kernel sees the
+        server at ``sandbox_url``)."""
+        base = self.sandbox_url if channel == "sandbox" and self.sandbox_url else self.base_url
+        return f"{base}/index/{name}"
 
     def get_index(self, name: str) -> Index | None:
         with self.lock:

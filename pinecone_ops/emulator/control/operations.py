@@ -13,7 +13,7 @@ from pinecone_ops.emulator.state import Backend, Index
 
 
 def _render(backend: Backend, idx: Index, call: Call) -> dict:
-    return shapes.render_index(idx.config, backend.index_host(idx.name), call.api_version)
+    return shapes.render_index(idx.config, backend.index_host(idx.name, call.channel), call.api_version)
 
 
 def _body(call: Call, *, required: tuple[str, ...] = ()) -> dict:
