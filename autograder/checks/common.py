@@ -137,12 +137,14 @@ def is_kind(obj: Any, *names: str) -> bool:
     return any(f"{c.__module__}.{c.__qualname__}" in names for c in type(obj).__mro__)
 
 
-_ADMIN: list = []
+_ADMIN: dict[str, Any] = {}
 
 
 def admin():
-    """The local Pinecone's admin client, or None when the backend has no admin API (real Pinecone)."""
-    if not _ADMIN:
+    """The local Pinecone's admin client, or None when the backend has no admin API (real Pinecone).
+    One per server address: the grader runs many notebooks, each with its own server, in one process."""
+    key = os.environ.get("PINECONE_OPS_HOST", "")
+    if key not in _ADMIN:
         try:
             from pinecone_ops import admin as _admin
 
@@ -150,8 +152,8 @@ def admin():
             adm.requests(since=2**62)  # reachable?
         except Exception:  # real Pinecone: no admin API
             adm = None
-        _ADMIN.append(adm)
-    return _ADMIN[0]
+        _ADMIN[key] = adm
+    return _ADMIN[key]
 
 
 def last_seq() -> int:
