@@ -115,6 +115,11 @@ def cases(assignment: str, source_path: Path, release_path: Path) -> list[Case]:
     out.append(Case("ref-edited-test", name, dump(edited), "max", tamper=True))
     patched = _insert_after_first_solution(good, "import math\nmath.isclose = lambda *a, **k: True")
     out.append(Case("ref-monkeypatch", name, dump(patched), "max", tamper=True))
+    # nbgrader's own marker text in a student's note and code (copied from a forum): still graded,
+    # still given feedback (nbgrader alone would refuse the whole feedback)
+    quoted = _insert_after_first_solution(good, "# ### BEGIN HIDDEN TESTS (seen on a forum)\nnotes = 1")
+    quoted.cells.insert(1, nbformat.v4.new_markdown_cell("My notes: ### BEGIN HIDDEN TESTS\n### BEGIN MARK SCHEME"))
+    out.append(Case("ref-quoted-markers", name, dump(quoted), "max"))
     out.append(Case("ref-invalid-json", name, dump(good)[: len(dump(good)) // 2], 0.0,
                     status="invalid", reason="not a valid notebook"))
     out.append(Case("ref-wrong-name", f"{assignment} (1).ipynb", dump(good), "max",

@@ -34,7 +34,8 @@ def test_config_loads_and_sets_the_fixes():
     assert c.IgnorePattern.enabled is True
     assert c.GenerateAssignment.preprocessors[0] == "nbconvert.preprocessors.ClearMetadataPreprocessor"
     assert c.ClearMetadataPreprocessor.preserve_nb_metadata_mask == {"kernelspec", "language_info"}
-    assert "nbgrader.preprocessors.ClearHiddenTests" in c.GenerateFeedback.preprocessors
+    assert "autograder.preprocessors.clear_hidden_tests.ClearHiddenTestsInTestCells" in c.GenerateFeedback.preprocessors
+    assert any(str(p).endswith("CheckedExecute") for p in c.Autograde.autograde_preprocessors)
     for name in c.GenerateFeedback.preprocessors + c.GenerateAssignment.preprocessors:
         module, _, attr = name.rpartition(".")
         assert getattr(importlib.import_module(module), attr)
