@@ -13,8 +13,8 @@ GRADE_COLUMNS = ["assignment", "student_id", "score", "max_score", "percent", "s
 
 
 def needs_review(result: GradeResult) -> bool:
-    """Tamper findings, a failed or invalid submission, or pending manual grades: a human looks."""
-    return bool(result.tamper) or result.status != "graded"
+    """Tamper findings, a withheld feedback page, or a submission not graded: a human looks."""
+    return bool(result.tamper) or bool(result.review) or result.status != "graded"
 
 
 def _cells(result: GradeResult) -> str:
