@@ -42,7 +42,7 @@ class GradeResult:
     max_score: float
     digest: str = ""
     score: float = 0.0
-    status: str = "failed"          # graded | invalid | failed
+    status: str = "failed"          # graded | invalid | failed | unmatched (a file nobody claims)
     cells: list[dict[str, Any]] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     tamper: list[dict[str, Any]] = field(default_factory=list)
