@@ -7,6 +7,8 @@ import sys
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
+from autograder import preflight
+
 from . import report, server
 from .coursedir import CourseError, assignments, build_template, notebooks
 from .gradebook import MainGradebook
@@ -58,6 +60,7 @@ def grade_class(target: str, submissions: Path, opts: GradeOptions) -> list[Grad
     Writes into ``opts.out``: gradebook.db, submitted/, autograded/, feedback/ (nbgrader's layout)
     and grading/ (grades.csv, report.json, report.md, histogram-<assignment>.png, state.json).
     """
+    preflight.check()    # a module the checks need is missing: refuse before anyone is graded
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     opts.out.mkdir(parents=True, exist_ok=True)
     jobs, unmapped, wanted = _jobs(target, submissions, opts)
