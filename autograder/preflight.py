@@ -60,12 +60,14 @@ def imports(source: str) -> set[str]:
             if node.level == 0 and node.module:
                 found.add(node.module.split(".")[0])
         elif isinstance(node, ast.Try) and _optional(node):
-            for child in node.handlers + node.orelse + node.finalbody:
-                visit(child)
+            for handler in node.handlers:
+                visit(handler)
+            for stmt in node.orelse + node.finalbody:
+                visit(stmt)
             return
         elif isinstance(node, ast.If) and _type_checking(node):
-            for child in node.orelse:
-                visit(child)
+            for stmt in node.orelse:
+                visit(stmt)
             return
         for child in ast.iter_child_nodes(node):
             visit(child)
