@@ -1,6 +1,6 @@
 # Two commands a newcomer needs:  `make lab`  (the course)  and  `make test`  (the test suite).
 # Both create .venv and install what they need on first use (scripts/venv-install: uv, else pip).
-# `make lab` installs only the course's dependencies; `make instructor` adds grading's;
+# `make lab` installs the course's dependencies (grading's included); `make instructor` opens the instructor tools;
 # `make test`, `make test-fast` and `make lint` add the test and lint tools.
 PY ?= python3
 VENV := .venv

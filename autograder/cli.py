@@ -11,20 +11,26 @@ import argparse
 import dataclasses
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from autograder.pipeline.coursedir import CourseError, find_course
-from autograder.pipeline.options import GradeOptions, default_workers
+from autograder import preflight
+
+if TYPE_CHECKING:
+    from autograder.pipeline.options import GradeOptions
 
 PROG = "pinecone-ops grade"
 
 
 def _default(name: str) -> Any:
+    from autograder.pipeline.options import GradeOptions
+
     return {f.name: f.default for f in dataclasses.fields(GradeOptions)}[name]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``grade`` flags, defaults taken from ``GradeOptions``."""
+    from autograder.pipeline.options import default_workers
+
     p = argparse.ArgumentParser(
         prog=PROG,
         description="Autograde every submission of ASSIGNMENT (or all assignments) in parallel, "
@@ -61,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def options(args: argparse.Namespace, course: Path) -> GradeOptions:
     """``GradeOptions`` from parsed flags."""
+    from autograder.pipeline.options import GradeOptions
+
     return GradeOptions(course=course, out=(args.out or course).resolve(), workers=args.workers,
                         cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                         memory_mb=args.memory_mb, max_output_kb=args.max_output_kb,
@@ -69,8 +77,17 @@ def options(args: argparse.Namespace, course: Path) -> GradeOptions:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Grade; print the summary table on stdout and where the outputs went."""
+    """Grade; print the summary table on stdout and where the outputs went.
+
+    First the preflight: with a module missing that the checks or the grader import, nothing is
+    graded (status 2, the message names the modules and the fix)."""
+    try:
+        preflight.check()
+    except preflight.MissingModules as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     from autograder.pipeline import grade_class
+    from autograder.pipeline.coursedir import CourseError, find_course
     from autograder.pipeline.report import summary_table
 
     args = build_parser().parse_args(argv)

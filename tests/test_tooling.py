@@ -125,3 +125,15 @@ def test_the_checkout_configures_both_cycle_checks():
     assert acyclic == {"pinecone_ops", "autograder"}
     lint = (ROOT / "Makefile").read_text().split("\nlint:", 1)[1].split("\n\n", 1)[0]
     assert "lint-imports" in lint and "scripts/check-import-cycles" in lint
+
+
+def test_the_graders_outputs_are_git_ignored():
+    """`pinecone-ops grade` writes student data into the checkout by default; none of it is committed."""
+    paths = ["grading/grades.csv", "grading/withheld/phase1/amy/phase1.html", ".grading/scratch/x.ipynb",
+             "gradebook.db", "feedback/amy/phase1/phase1.html", "autograded/amy/phase1/phase1.ipynb"]
+    proc = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=ROOT, capture_output=True, text=True)
+    assert sorted(proc.stdout.split()) == sorted(paths), proc.stderr
+    # only the checkout's own grading/ folder: the grading tests' folder is source
+    kept = subprocess.run(["git", "check-ignore", "--no-index", "tests/grading/test_new.py"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert kept.returncode == 1 and kept.stdout == "", kept.stdout

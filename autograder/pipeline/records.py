@@ -33,7 +33,8 @@ class GradeResult:
     ``cells``: one dict per grade cell (``notebook``, ``name``, ``max_score``, ``auto_score``,
     ``needs_manual_grade``, ``cell_type``, ``error``); ``tamper``: findings as
     :func:`autograder.pipeline.tamper.as_dicts` gives them; ``feedback``: published pages relative
-    to the output folder.
+    to the output folder; ``review``: why a human must look (e.g. a withheld feedback page), each
+    also in ``reasons``.
     """
 
     student: str
@@ -41,11 +42,12 @@ class GradeResult:
     max_score: float
     digest: str = ""
     score: float = 0.0
-    status: str = "failed"          # graded | invalid | failed
+    status: str = "failed"          # graded | invalid | failed | unmatched (a file nobody claims)
     cells: list[dict[str, Any]] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     tamper: list[dict[str, Any]] = field(default_factory=list)
     feedback: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
     attempts: int = 0
     seconds: float = 0.0
 

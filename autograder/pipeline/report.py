@@ -3,18 +3,24 @@ from __future__ import annotations
 
 import csv
 import json
+import math
+import statistics
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .records import GradeResult
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 GRADE_COLUMNS = ["assignment", "student_id", "score", "max_score", "percent", "status", "review",
                  "cells", "reasons", "tamper"]
 
 
 def needs_review(result: GradeResult) -> bool:
-    """Tamper findings, a failed or invalid submission, or pending manual grades: a human looks."""
-    return bool(result.tamper) or result.status != "graded"
+    """Tamper findings, a withheld feedback page, or a submission not graded: a human looks."""
+    return bool(result.tamper) or bool(result.review) or result.status != "graded"
 
 
 def _cells(result: GradeResult) -> str:
@@ -22,14 +28,21 @@ def _cells(result: GradeResult) -> str:
                     f"/{c['max_score']:g}" for c in result.cells)
 
 
+def scored(result: GradeResult) -> bool:
+    """A result with a score (an unmatched file has none: nobody's submission)."""
+    return result.status != "unmatched"
+
+
 def rows(results: list[GradeResult]) -> list[dict[str, str]]:
-    """One CSV row per result."""
+    """One CSV row per result; an unmatched file's row has its path as ``student_id`` and no score."""
     out = []
     for r in results:
         pct = 100.0 * r.score / r.max_score if r.max_score else 0.0
+        score, max_score, percent = ((f"{r.score:g}", f"{r.max_score:g}", f"{pct:.1f}") if scored(r)
+                                     else ("", "", ""))
         out.append({"assignment": r.assignment, "student_id": r.student,
-                    "score": f"{r.score:g}", "max_score": f"{r.max_score:g}",
-                    "percent": f"{pct:.1f}", "status": r.status,
+                    "score": score, "max_score": max_score,
+                    "percent": percent, "status": r.status,
                     "review": "yes" if needs_review(r) else "",
                     "cells": _cells(r), "reasons": "; ".join(r.reasons),
                     "tamper": "; ".join(t["text"] for t in r.tamper)})
@@ -44,33 +57,46 @@ def write_csv(results: list[GradeResult], path: Path) -> None:
         w.writerows(rows(results))
 
 
-def write_histograms(results: list[GradeResult], folder: Path) -> list[Path]:
-    """histogram-<assignment>.png: score distribution, one per assignment."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def histogram_bins(max_score: float, most: int = 40) -> list[float]:
+    """Bin edges of whole points: bin k holds the scores that round to ``k * step`` (step 1 point,
+    or a whole number of points when there would be more than ``most`` bins), from 0 to the maximum."""
+    top = math.ceil(max_score)
+    step = max(1, math.ceil((top + 1) / most))
+    last = math.ceil(top / step + 0.5)            # the last edge is at or above the maximum
+    return [k * step - step / 2 for k in range(last + 1)]
+
+
+def histogram(assignment: str, results: list[GradeResult]) -> Figure:
+    """The score distribution of one assignment's scored results, in bins of whole points."""
+    from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
+    max_score = max(r.max_score for r in results) or 1.0
+    scores = [r.score for r in results]
+    fig = Figure(figsize=(6, 3.5), dpi=100)
+    ax = fig.subplots()
+    ax.hist(scores, bins=histogram_bins(max_score), color="#3b6ea5", edgecolor="white")
+    mean = statistics.fmean(scores)
+    ax.axvline(mean, color="#d1495b", linestyle="--", label=f"mean {mean:.1f}")
+    ax.set(title=f"{assignment}: {len(results)} submissions", xlabel=f"score (max {max_score:g})",
+           ylabel="students")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def write_histograms(results: list[GradeResult], folder: Path) -> list[Path]:
+    """histogram-<assignment>.png: score distribution, one per assignment (unmatched files left out)."""
     by_a: dict[str, list[GradeResult]] = defaultdict(list)
     for r in results:
-        by_a[r.assignment].append(r)
+        if scored(r):
+            by_a[r.assignment].append(r)
     paths = []
     for a, rs in sorted(by_a.items()):
-        max_score = max(r.max_score for r in rs) or 1.0
-        scores = [r.score for r in rs]
-        fig, ax = plt.subplots(figsize=(6, 3.5), dpi=100)
-        bins = min(20, max(5, int(max_score) + 1))
-        ax.hist(scores, bins=bins, range=(0, max_score), color="#3b6ea5", edgecolor="white")
-        mean = sum(scores) / len(scores)
-        ax.axvline(mean, color="#d1495b", linestyle="--", label=f"mean {mean:.1f}")
-        ax.set(title=f"{a}: {len(rs)} submissions", xlabel=f"score (max {max_score:g})",
-               ylabel="students")
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.legend()
-        fig.tight_layout()
         path = folder / f"histogram-{a}.png"
-        fig.savefig(path)
-        plt.close(fig)
+        histogram(a, rs).savefig(path)
         paths.append(path)
     return paths
 
@@ -91,27 +117,35 @@ def summary_table(results: list[GradeResult], width: int = 70) -> str:
     for row, r in zip(rows(results), results, strict=True):
         notes = _notes(r)
         notes = notes if len(notes) <= width else notes[: width - 1] + "…"
-        score = f"{row['score']}/{row['max_score']}"
+        score = f"{row['score']}/{row['max_score']}" if scored(r) else "-"
         lines.append(f"{row['assignment']:<10} {row['student_id']:<{sw}} {score:>9}  "
                      f"{row['status']:<8} {notes}".rstrip())
-    pcts_by_a: dict[str, list[float]] = defaultdict(list)
-    for r in results:
-        pcts_by_a[r.assignment].append(100.0 * r.score / (r.max_score or 1))
     lines.append("")
-    for a, pcts in sorted(pcts_by_a.items()):
-        pcts.sort()
-        median = pcts[len(pcts) // 2]
-        review = sum(needs_review(r) for r in results if r.assignment == a)
-        lines.append(f"{a}: {len(pcts)} submissions, mean {sum(pcts) / len(pcts):.1f}%, "
-                     f"median {median:.1f}%, to review {review}")
+    for a in sorted({r.assignment for r in results}):
+        lines.append(summary_line(a, [r for r in results if r.assignment == a]))
     return "\n".join(lines)
+
+
+def summary_line(assignment: str, results: list[GradeResult]) -> str:
+    """``phase1: 15 submissions, mean 91.1%, median 100.0%, to review 5[, unmatched files 2]``."""
+    pcts = [100.0 * r.score / (r.max_score or 1) for r in results if scored(r)]
+    lost = sum(not scored(r) for r in results)
+    review = sum(needs_review(r) for r in results)
+    parts = [f"{len(pcts)} submissions"]
+    if pcts:
+        parts += [f"mean {statistics.fmean(pcts):.1f}%", f"median {statistics.median(pcts):.1f}%"]
+    parts.append(f"to review {review}")
+    if lost:
+        parts.append(f"unmatched files {lost}")
+    return f"{assignment}: {', '.join(parts)}"
 
 
 def write_markdown(results: list[GradeResult], path: Path) -> None:
     """report.md: every submission's status, reasons and tamper findings, for the instructor."""
     out = ["# Grading report", ""]
     for r in results:
-        out.append(f"## {r.assignment} / {r.student}: {r.score:g}/{r.max_score:g} ({r.status})")
+        score = f"{r.score:g}/{r.max_score:g}" if scored(r) else "no score"
+        out.append(f"## {r.assignment} / {r.student}: {score} ({r.status})")
         for c in r.cells:
             err = f" — {c['error']}" if c.get("error") else ""
             out.append(f"- {c['name']}: {c['auto_score'] if c['auto_score'] is not None else 'manual'}"

@@ -7,6 +7,7 @@ import sys
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
+from autograder import preflight
 from autograder.checker import sandbox
 
 from . import report
@@ -60,17 +61,19 @@ def grade_class(target: str, submissions: Path, opts: GradeOptions) -> list[Grad
     Writes into ``opts.out``: gradebook.db, submitted/, autograded/, feedback/ (nbgrader's layout)
     and grading/ (grades.csv, report.json, report.md, histogram-<assignment>.png, state.json).
     """
+    preflight.check()    # a module the checks need is missing: refuse before anyone is graded
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     opts.out.mkdir(parents=True, exist_ok=True)
     jobs, unmapped, wanted = _jobs(target, submissions, opts)
     for path in unmapped:
-        _say(f"warning: cannot tell whose {path} is (check --pattern); skipped")
+        _say(f"warning: cannot tell whose {path} is (check --pattern); it is listed as unmatched")
     if opts.students:
         jobs = [j for j in jobs if j.student in opts.students]
         missing = set(opts.students) - {j.student for j in jobs}
         if missing:
             raise CourseError(f"no submission from {', '.join(sorted(missing))} in {submissions}")
     state = State(opts.out / "grading" / "state.json")
+    unmatched = [] if opts.students else _unmatched(target, wanted, unmapped, opts, state)
     todo = [j for j in jobs if opts.force or opts.students or not state.done(j.key, j.digest)]
     if opts.sandbox:
         problem = sandbox.probe()
@@ -85,11 +88,27 @@ def grade_class(target: str, submissions: Path, opts: GradeOptions) -> list[Grad
     _say(f"{len(jobs)} submissions, {len(jobs) - len(todo)} already graded, "
                f"{len(todo)} to grade with {opts.workers} worker(s)")
     _run(todo, templates, state, opts)
-    # reports cover everyone graded into this --out (so --student never shrinks grades.csv);
-    # the return value (the printed summary) covers this run's submissions
-    everyone = [r for k, r in sorted(state.results.items()) if k.split("/")[0] in wanted]
-    report.write_all(everyone, opts.out / "grading")
-    return [state.results[j.key] for j in jobs if j.key in state.results]
+    # reports cover everything graded into this --out, every assignment (so neither --student nor
+    # another phase shrinks grades.csv); the return value (the printed summary) covers this run's
+    report.write_all([r for _, r in sorted(state.results.items())], opts.out / "grading")
+    return [state.results[j.key] for j in jobs if j.key in state.results] + unmatched
+
+
+def _unmatched(target: str, wanted: list[str], unmapped: list[str], opts: GradeOptions,
+               state: State) -> list[GradeResult]:
+    """One ``unmatched`` result per file nobody claims, kept in the state file (so the reports of a
+    later run of another assignment still list it); replaces those an earlier run of this target
+    listed."""
+    scope = {target, *wanted}
+    state.drop([k for k, r in state.results.items() if r.status == "unmatched" and r.assignment in scope])
+    found = []
+    for path in unmapped:
+        r = GradeResult(path, target, 0.0, status="unmatched", reasons=[
+            f"cannot tell whose submission {path!r} is: neither its folders nor its file name match "
+            f"--pattern {opts.lms_pattern()!r}; rename it (or pass --pattern) and grade again"])
+        state.record(r.key, r)
+        found.append(r)
+    return found
 
 
 def _run(todo: list[Job], templates: dict[str, Template], state: State, opts: GradeOptions) -> None:

@@ -36,6 +36,15 @@ class State:
     def record(self, key: str, result: GradeResult) -> None:
         """Keep ``result`` and persist (write-then-rename, so a kill never leaves half a file)."""
         self.results[key] = result
+        self._save()
+
+    def drop(self, keys: list[str]) -> None:
+        """Forget these results (and persist)."""
+        for key in keys:
+            self.results.pop(key, None)
+        self._save()
+
+    def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"version": 1, "results": {k: r.to_dict() for k, r in self.results.items()}},

@@ -182,13 +182,10 @@ def _reasons_from_errors(errors: dict[str, list[dict[str, Any]]], cell_timeout: 
     return out
 
 
-def _secrets(template: Template) -> set[str]:
-    secrets: set[str] = set()
-    for name in template.notebooks:
-        src = nbformat.read(template.source(name), as_version=4)
-        release_text = template.release(name).read_text()
-        secrets |= leaks.secret_lines([c.source for c in src.cells], release_text)
-    return secrets
+def _secrets(template: Template) -> list[leaks.Secret]:
+    return [s for name in template.notebooks
+            for s in leaks.secret_lines(nbformat.read(template.source(name), as_version=4),
+                                        nbformat.read(template.release(name), as_version=4), name)]
 
 
 def _record(child: dict[str, Any], template: Template, scratch: Path, opts: GradeOptions,
@@ -251,14 +248,10 @@ def _publish(job: Job, template: Template, scratch: Path, opts: GradeOptions,
     dest = opts.out / "feedback" / s / a
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
-    secrets = _secrets(template)
-    published = []
-    for page in sorted((scratch / "feedback" / s / a).glob("*.html")):
-        text = page.read_text()
-        leaked = leaks.leaks(text, secrets)
-        if leaked:   # the preprocessors should make this impossible; never publish a leak anyway
-            text = leaks.scrub(text, secrets)
-            result.reasons.append(f"{page.name}: {len(leaked)} hidden line(s) scrubbed from feedback")
-        (dest / page.name).write_text(text)
-        published.append(str((dest / page.name).relative_to(opts.out)))
-    return published
+    # a page holding a solution or hidden line, in any encoding, is withheld for the instructor
+    pages = sorted((scratch / "feedback" / s / a).glob("*.html"))
+    shown, notes = leaks.publish(pages, dest, opts.out / "grading" / "withheld" / a / s, _secrets(template),
+                                 job.notebooks.values(), root=opts.out)
+    result.reasons += notes
+    result.review += notes
+    return [str(p.relative_to(opts.out)) for p in shown]

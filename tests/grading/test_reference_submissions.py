@@ -9,7 +9,7 @@ import pytest
 
 from autograder.pipeline import GradeOptions, grade_class
 from autograder.pipeline.coursedir import build_template
-from autograder.pipeline.leaks import leaks, secret_lines
+from autograder.pipeline.leaks import page_leaks, secret_lines
 from autograder.reference_submissions import build
 from conftest import REPO
 
@@ -35,14 +35,15 @@ def test_reference_submissions_score_as_expected(phase, tmp_path):
     for s, c in cases.items():
         if c.reason:
             assert c.reason in " | ".join(results[s].reasons), s
-    # feedback: no hidden-test or mark-scheme line, no check import, and the preprocessors alone
-    # were enough (the last-line scrubber never had to act)
-    secrets = secret_lines([c.source for c in nbformat.read(source, as_version=4).cells],
-                           template.release(phase).read_text())
+    # feedback: no solution, hidden-test or mark-scheme line in any encoding (beyond the student's own
+    # lines), no check import, and the preprocessors alone were enough (no page had to be withheld)
+    secrets = secret_lines(nbformat.read(source, as_version=4),
+                           nbformat.read(template.release(phase), as_version=4), phase)
     assert secrets                                   # else this check would prove nothing
     pages = sorted((out / "feedback").glob(f"*/{phase}/*.html"))
     assert len(pages) == sum(r.status == "graded" for r in results.values())
     for page in pages:
         text = page.read_text()
-        assert leaks(text, secrets) == [] and "autograder.checks" not in text, page
-    assert not [s for s, r in results.items() if any("scrubbed" in x for x in r.reasons)]
+        own = [p.read_bytes() for p in (out / "submitted" / page.parts[-3] / phase).glob("*.ipynb")]
+        assert page_leaks(text, secrets, own) == [] and "autograder.checks" not in text, page
+    assert not [s for s, r in results.items() if r.review or any("withheld" in x for x in r.reasons)]
