@@ -1,7 +1,7 @@
 """Before anything is graded: does this Python have every module the grader and the hidden checks import?
 
-The hidden checks (``autograder/checks/``) run in the grading kernel, which nbgrader starts with this
-same interpreter; a module missing there makes every student lose those cells, with a
+The hidden checks (``autograder/checks/``) run in the grader's checker, outside the student's kernel,
+with this same interpreter; a module missing there makes every student lose those cells, with a
 ``ModuleNotFoundError`` as the only trace. So ``pinecone-ops grade`` (``autograder/cli.py``) and
 ``grade_class`` call :func:`check` first: it reads, with ``ast``, the imports of the checks, the
 pipeline and the preprocessors (never a hand-kept list), keeps those outside the standard library
