@@ -1,6 +1,10 @@
 """Students who try to read the hidden tests through their own feedback, graded by the real pipeline
-(real nbgrader, real kernels) next to an honest student: every page that would carry a hidden line,
-in whatever encoding, is withheld and the submission flagged; nothing else changes."""
+(real nbgrader, real kernels) next to an honest student.
+
+In the sandbox nothing leaks: the hidden tests never reach the kernel and the course is not there,
+so every page is published and nobody is flagged. Without the sandbox (``--no-sandbox``) a cell can
+read the instructor's notebook from disk: every page that would carry a hidden line, in whatever
+encoding, is withheld and the submission flagged; nothing else changes."""
 from __future__ import annotations
 
 import csv
@@ -16,10 +20,10 @@ from autograder.reference_submissions import build
 
 pytestmark = pytest.mark.slow
 
-# the source notebook, found the way a student's cell could find it (no sandbox yet)
+# the source notebook, at a path a student could guess ({root}: the course folder)
 READ_SOURCE = ("import os\n"
                "def _source():\n"
-               "    for root in os.environ.get('PYTHONPATH', '').split(os.pathsep):\n"
+               "    for root in [{root!r}] + os.environ.get('PYTHONPATH', '').split(os.pathsep):\n"
                "        path = os.path.join(root, 'source', 'mini', 'mini.ipynb')\n"
                "        if os.path.isfile(path):\n"
                "            return open(path, 'rb').read()\n"
@@ -47,8 +51,17 @@ ATTACKS = {
 }
 
 
-@pytest.fixture(scope="module")
-def graded(mini_course, tmp_path_factory):
+FILE_ATTACKS = [s for s in ATTACKS if s.startswith("file-")]
+SANDBOX = [True, False]
+
+
+@pytest.fixture(scope="module", params=SANDBOX, ids=["sandbox", "no-sandbox"])
+def graded(request, mini_course, tmp_path_factory):
+    if request.param:
+        from autograder.checker import sandbox
+
+        if sandbox.probe():
+            pytest.skip(f"no sandbox here: {sandbox.probe()}")
     out, subs = tmp_path_factory.mktemp("out"), tmp_path_factory.mktemp("subs")
     template = build_template(mini_course, "mini", out / ".grading")
     src, rel = (nbformat.read(p, as_version=4) for p in (template.source("mini"), template.release("mini")))
@@ -56,28 +69,40 @@ def graded(mini_course, tmp_path_factory):
     minicourse.write_student(subs, "honest", good)
     for student, (answers, cell, _, _) in ATTACKS.items():
         nb = minicourse.student_notebook(good, answers)
+        cell = cell.replace("{root!r}", repr(str(mini_course))) if cell else cell
         minicourse.write_student(subs, student, minicourse.add_cell_after(nb, "add", cell) if cell else nb)
     opts = GradeOptions(course=mini_course, out=out, workers=2, cell_timeout=20, notebook_timeout=180,
-                        progress=False)
+                        progress=False, sandbox=request.param)
     results = {r.student: r for r in grade_class("mini", subs, opts)}
-    return results, out, secret_lines(src, rel, "mini")
+    return results, out, secret_lines(src, rel, "mini"), request.param
+
+
+def _leaked(sandboxed: bool, student: str) -> bool:
+    """Only a cell reading the course from disk leaks, and only without the sandbox (the hidden
+    tests never reach the kernel, so a function printing the running cell prints its own)."""
+    return not sandboxed and student in FILE_ATTACKS
 
 
 def test_no_published_page_holds_a_hidden_line_in_any_encoding(graded):
-    results, out, secrets = graded
+    results, out, secrets, sandboxed = graded
     published = sorted((out / "feedback").glob("*/mini/*.html"))
-    assert [p.parts[-3] for p in published] == ["honest"]
+    assert [p.parts[-3] for p in published] == sorted(["honest", *(s for s in ATTACKS if not _leaked(sandboxed, s))])
     hidden = [s for s in secrets if s.kind != "solution"]
+    assert hidden
     for page in published:
         assert find(page.read_text(), hidden) == [], page
 
 
 @pytest.mark.parametrize("student", list(ATTACKS))
 def test_a_leaking_page_is_withheld_the_student_flagged_and_the_score_unchanged(graded, student):
-    results, out, _ = graded
+    results, out, _, sandboxed = graded
     r = results[student]
     _, _, score, encoding = ATTACKS[student]
-    assert (r.status, r.score, r.feedback) == ("graded", score, [])
+    assert (r.status, r.score) == ("graded", score)
+    if not _leaked(sandboxed, student):
+        assert r.review == [] and r.feedback == [f"feedback/{student}/mini/mini.html"], r.reasons
+        return
+    assert r.feedback == []
     assert len(r.review) == 1 and r.review[0] in r.reasons
     note = r.review[0]
     assert "mini.html withheld" in note and f"({encoding}" in note and "hidden test" in note, note
@@ -86,9 +111,9 @@ def test_a_leaking_page_is_withheld_the_student_flagged_and_the_score_unchanged(
 
 
 def test_the_honest_student_is_published_and_not_flagged_and_the_csv_says_who_to_review(graded):
-    results, out, _ = graded
+    results, out, _, sandboxed = graded
     honest = results["honest"]
     assert (honest.score, honest.review, honest.feedback) == (5.0, [], ["feedback/honest/mini/mini.html"])
     with open(out / "grading" / "grades.csv", newline="") as fh:
         review = {row["student_id"]: row["review"] for row in csv.DictReader(fh)}
-    assert review == {"honest": "", **{s: "yes" for s in ATTACKS}}
+    assert review == {"honest": "", **{s: "yes" if _leaked(sandboxed, s) else "" for s in ATTACKS}}
