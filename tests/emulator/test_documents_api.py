@@ -204,12 +204,22 @@ def test_update_and_delete_report_matched_records(docs_index):
     assert docs_index.documents.list(namespace=NS).to_list() == []
 
 
-def test_a_dense_field_is_required_and_types_are_checked(docs_index):
-    for doc in ({"_id": "x", "content": "no vector"}, {"_id": "x", "embedding": [1.0, 2.0]},
+def test_one_schema_field_is_needed_and_types_are_checked(docs_index):
+    # the spec: "Every document must carry at least one schema field"; none is required by type
+    # (SDK 10.2's own test_list_documents_pages_and_prefix upserts text-only documents)
+    docs_index.documents.upsert(namespace=NS, documents=[{"_id": "text-only", "content": "no vector at all"}])
+    text = docs_index.documents.search(namespace=NS, top_k=5, score_by=[TextQuery(fields=["content"], query="vector")])
+    assert [m._id for m in text.matches] == ["text-only"]
+    dense = docs_index.documents.search(namespace=NS, top_k=10,
+                                        score_by=[DenseVectorQuery(field="embedding", values=[1.0, 1.0, 1.0, 1.0])])
+    assert "text-only" not in {m._id for m in dense.matches} and len(dense.matches) == 3
+    for doc in ({"_id": "x", "category": "metadata only"}, {"_id": "x", "embedding": [1.0, 2.0]},
                 {"_id": "x", "embedding": [1.0, 0, 0, 0], "content": 5}):
         with pytest.raises(ApiError) as exc:
             docs_index.documents.upsert(namespace=NS, documents=[doc])
         assert exc.value.status_code == 400
+        if doc["_id"] == "x" and "category" in doc:
+            assert "must carry at least one searchable schema field" in str(exc.value)
 
 
 def test_usage_is_metered_in_the_log_and_the_ledger(docs_index, admin):
