@@ -341,3 +341,23 @@ def test_fetch_by_filter_pages_cover_every_match(pc, ids, limit):
             break
         token = page.pagination.next
     assert seen == sorted(i for i in ids if len(i) % 2 == 1)
+
+
+def test_a_backup_of_a_document_index_restores_its_documents(pc, docs_index):
+    # SDK 10.2's test_backups_2026_07 backs up and restores a document index but reads no data back
+    backup = pc.backups.create(index_name="docs", name="docs-bk")
+    assert (backup.record_count, backup.namespace_count) == (3, 1)
+    pc.create_index_from_backup(name="docs-restored", backup_id=backup.backup_id)
+    restored = pc.index(host=pc.indexes.describe("docs-restored").host)
+    assert set(pc.indexes.describe("docs-restored").schema.fields) == set(SCHEMA["fields"])
+    assert set(restored.documents.fetch(namespace=NS, ids=["doc-1", "doc-2", "doc-3"]).documents) == {
+        "doc-1", "doc-2", "doc-3"}
+    hits = restored.documents.search(namespace=NS, top_k=1, score_by=[TextQuery(fields=["content"], query="rome")])
+    assert [m._id for m in hits.matches] == ["doc-3"]
+    # the copy is independent: a write to the source after the backup is not in the restore
+    docs_index.documents.delete(namespace=NS, ids=["doc-1"])
+    assert "doc-1" in restored.documents.fetch(namespace=NS, ids=["doc-1"]).documents
+    with pytest.raises(ApiError) as exc:  # and it stays a document index
+        restored.upsert(vectors=[("v", [1.0, 0.0, 0.0, 0.0])])
+    assert exc.value.status_code == 400
+    restored.close()
