@@ -361,3 +361,24 @@ def test_a_backup_of_a_document_index_restores_its_documents(pc, docs_index):
         restored.upsert(vectors=[("v", [1.0, 0.0, 0.0, 0.0])])
     assert exc.value.status_code == 400
     restored.close()
+
+
+def test_text_search_sees_every_write_since_the_last_read(pc):
+    # writes are committed to tantivy when the text index is next read, not per request
+    model = pc.indexes.create(name="lazy", schema={"fields": {"t": {"type": "string", "full_text_search": {}}}},
+                              deployment=DEPLOYMENT)
+    idx = pc.index(host=model.host)
+    idx.documents.upsert(namespace="n", documents=[{"_id": "a", "t": "rome"}, {"_id": "b", "t": "rome paris"}])
+    idx.documents.upsert(namespace="n", documents=[{"_id": "a", "t": "paris"}])  # replaces a
+    idx.documents.delete(namespace="n", ids=["b"])
+
+    def hits(q: str) -> list[str]:
+        return [m._id for m in idx.documents.search(namespace="n", top_k=5,
+                                                    score_by=[TextQuery(fields=["t"], query=q)]).matches]
+
+    assert (hits("rome"), hits("paris")) == ([], ["a"])
+    idx.documents.upsert(namespace="n", documents=[{"_id": "c", "t": "rome"}])
+    assert set(idx.documents.fetch(namespace="n", filter={"t": {"$match_any": "rome"}}).documents) == {"c"}
+    idx.documents.delete(namespace="n", delete_all=True)
+    assert hits("rome") == []
+    idx.close()
