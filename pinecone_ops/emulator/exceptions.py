@@ -114,6 +114,13 @@ class Unimplemented(PineconeError):
     status, code = 501, "UNIMPLEMENTED"
 
 
+#: The one explanation of every feature that runs Pinecone's hosted models (inference, integrated
+#: embedding, reranking), which a local server cannot have; each refusal names its feature first.
+HOSTED_MODELS = ("needs Pinecone's hosted models, which the local Pinecone does not have: embed "
+                 "client-side into a dense_vector or sparse_vector field (pinecone_ops.datasets ships "
+                 "embedded films and queries), or run against real Pinecone (PINECONE_OPS_BACKEND=pinecone)")
+
+
 class DataQuotaExceeded(QuotaExceeded):
     """403 QUOTA_EXCEEDED on the data plane (rpcStatus code 8, RESOURCE_EXHAUSTED)."""
 

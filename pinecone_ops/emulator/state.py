@@ -173,6 +173,8 @@ class Backup:
     status: str = "Ready"
     source_deleted_at: float | None = None
     namespaces: dict[str, NamespaceStore] = field(default_factory=dict, repr=False)
+    #: A document index's documents (the Documents API), by namespace.
+    documents: dict[str, DocumentNamespace] = field(default_factory=dict, repr=False)
 
 
 @dataclass

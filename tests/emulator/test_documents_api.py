@@ -204,12 +204,22 @@ def test_update_and_delete_report_matched_records(docs_index):
     assert docs_index.documents.list(namespace=NS).to_list() == []
 
 
-def test_a_dense_field_is_required_and_types_are_checked(docs_index):
-    for doc in ({"_id": "x", "content": "no vector"}, {"_id": "x", "embedding": [1.0, 2.0]},
+def test_one_schema_field_is_needed_and_types_are_checked(docs_index):
+    # the spec: "Every document must carry at least one schema field"; none is required by type
+    # (SDK 10.2's own test_list_documents_pages_and_prefix upserts text-only documents)
+    docs_index.documents.upsert(namespace=NS, documents=[{"_id": "text-only", "content": "no vector at all"}])
+    text = docs_index.documents.search(namespace=NS, top_k=5, score_by=[TextQuery(fields=["content"], query="vector")])
+    assert [m._id for m in text.matches] == ["text-only"]
+    dense = docs_index.documents.search(namespace=NS, top_k=10,
+                                        score_by=[DenseVectorQuery(field="embedding", values=[1.0, 1.0, 1.0, 1.0])])
+    assert "text-only" not in {m._id for m in dense.matches} and len(dense.matches) == 3
+    for doc in ({"_id": "x", "category": "metadata only"}, {"_id": "x", "embedding": [1.0, 2.0]},
                 {"_id": "x", "embedding": [1.0, 0, 0, 0], "content": 5}):
         with pytest.raises(ApiError) as exc:
             docs_index.documents.upsert(namespace=NS, documents=[doc])
         assert exc.value.status_code == 400
+        if doc["_id"] == "x" and "category" in doc:
+            assert "must carry at least one searchable schema field" in str(exc.value)
 
 
 def test_usage_is_metered_in_the_log_and_the_ledger(docs_index, admin):
@@ -331,3 +341,44 @@ def test_fetch_by_filter_pages_cover_every_match(pc, ids, limit):
             break
         token = page.pagination.next
     assert seen == sorted(i for i in ids if len(i) % 2 == 1)
+
+
+def test_a_backup_of_a_document_index_restores_its_documents(pc, docs_index):
+    # SDK 10.2's test_backups_2026_07 backs up and restores a document index but reads no data back
+    backup = pc.backups.create(index_name="docs", name="docs-bk")
+    assert (backup.record_count, backup.namespace_count) == (3, 1)
+    pc.create_index_from_backup(name="docs-restored", backup_id=backup.backup_id)
+    restored = pc.index(host=pc.indexes.describe("docs-restored").host)
+    assert set(pc.indexes.describe("docs-restored").schema.fields) == set(SCHEMA["fields"])
+    assert set(restored.documents.fetch(namespace=NS, ids=["doc-1", "doc-2", "doc-3"]).documents) == {
+        "doc-1", "doc-2", "doc-3"}
+    hits = restored.documents.search(namespace=NS, top_k=1, score_by=[TextQuery(fields=["content"], query="rome")])
+    assert [m._id for m in hits.matches] == ["doc-3"]
+    # the copy is independent: a write to the source after the backup is not in the restore
+    docs_index.documents.delete(namespace=NS, ids=["doc-1"])
+    assert "doc-1" in restored.documents.fetch(namespace=NS, ids=["doc-1"]).documents
+    with pytest.raises(ApiError) as exc:  # and it stays a document index
+        restored.upsert(vectors=[("v", [1.0, 0.0, 0.0, 0.0])])
+    assert exc.value.status_code == 400
+    restored.close()
+
+
+def test_text_search_sees_every_write_since_the_last_read(pc):
+    # writes are committed to tantivy when the text index is next read, not per request
+    model = pc.indexes.create(name="lazy", schema={"fields": {"t": {"type": "string", "full_text_search": {}}}},
+                              deployment=DEPLOYMENT)
+    idx = pc.index(host=model.host)
+    idx.documents.upsert(namespace="n", documents=[{"_id": "a", "t": "rome"}, {"_id": "b", "t": "rome paris"}])
+    idx.documents.upsert(namespace="n", documents=[{"_id": "a", "t": "paris"}])  # replaces a
+    idx.documents.delete(namespace="n", ids=["b"])
+
+    def hits(q: str) -> list[str]:
+        return [m._id for m in idx.documents.search(namespace="n", top_k=5,
+                                                    score_by=[TextQuery(fields=["t"], query=q)]).matches]
+
+    assert (hits("rome"), hits("paris")) == ([], ["a"])
+    idx.documents.upsert(namespace="n", documents=[{"_id": "c", "t": "rome"}])
+    assert set(idx.documents.fetch(namespace="n", filter={"t": {"$match_any": "rome"}}).documents) == {"c"}
+    idx.documents.delete(namespace="n", delete_all=True)
+    assert hits("rome") == []
+    idx.close()

@@ -15,6 +15,8 @@ from pinecone_ops.emulator.control import indexes, quotas
 from pinecone_ops.emulator.control.names import validate_name
 from pinecone_ops.emulator.exceptions import InvalidArgument, NotFound
 from pinecone_ops.emulator.state import Backend, Backup, Index, RestoreJob
+from pinecone_ops.emulator.storage.documents import DocumentNamespace
+from pinecone_ops.emulator.storage.store import NamespaceStore
 
 
 def create(backend: Backend, index_name: str, *, name: Any = None, description: Any = None,
@@ -35,14 +37,15 @@ def create(backend: Backend, index_name: str, *, name: Any = None, description: 
     backups = backend.backups
     with backend.lock:
         quotas.check_backups(backend, len(backups))
-        nss = idx.copy_namespaces()
+        nss, docs = idx.copy_namespaces(), idx.copy_documents()
+        held: list[NamespaceStore | DocumentNamespace] = [*nss.values(), *docs.values()]
         b = Backup(backup_id=backup_id or str(uuid.uuid4()), source_index_name=index_name,
                    source_index_id=idx.id, cloud=cfg.deployment.get("cloud", "aws"),
                    region=cfg.deployment.get("region", "us-east-1"), name=name, description=description,
-                   config=copy.deepcopy(cfg), record_count=sum(ns.n for ns in nss.values()),
-                   namespace_count=len(nss), size_bytes=sum(ns.total_bytes for ns in nss.values()),
+                   config=copy.deepcopy(cfg), record_count=sum(ns.n for ns in held),
+                   namespace_count=len(held), size_bytes=sum(ns.total_bytes for ns in held),
                    tags=dict(cfg.tags) if cfg.tags else None,
-                   created_at=backend.clock() if now is None else now, namespaces=nss)
+                   created_at=backend.clock() if now is None else now, namespaces=nss, documents=docs)
         backups[b.backup_id] = b
     return b
 
@@ -89,7 +92,8 @@ def restore(backend: Backend, backup_id: str, *, name: Any, tags: Any = None, de
         backend, name=name, dimension=cfg.dimension, metric=cfg.metric, vector_type=cfg.vector_type,
         deployment=dict(cfg.deployment), schema_fields=dict(cfg.schema_fields),
         deletion_protection=deletion_protection or "disabled", tags=tags if tags is not None else b.tags,
-        namespaces=copy.deepcopy(b.namespaces), extra={"source_backup_id": b.backup_id}, now=now)
+        namespaces=copy.deepcopy(b.namespaces), documents=copy.deepcopy(b.documents),
+        extra={"source_backup_id": b.backup_id}, now=now, api=cfg.api)
     if isinstance(read_capacity, dict) and read_capacity.get("mode") in ("OnDemand", "Dedicated"):
         idx.config.read_capacity = {**read_capacity, "status": {"state": "Ready"}}
     now = idx.config.created_at

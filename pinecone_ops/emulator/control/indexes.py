@@ -15,6 +15,7 @@ from pinecone_ops.emulator.control.names import merge_tags, validate_name, valid
 from pinecone_ops.emulator.control.schema import MAX_DIMENSION, METRICS, SPARSE_FIELD
 from pinecone_ops.emulator.exceptions import AlreadyExists, Forbidden, InvalidArgument, NotFound, Unprocessable
 from pinecone_ops.emulator.state import Backend, Index, IndexConfig
+from pinecone_ops.emulator.storage.documents import DocumentNamespace
 from pinecone_ops.emulator.storage.store import NamespaceStore
 
 #: Serverless cloud → regions Pinecone offers (docs "Cloud regions", 2026).
@@ -85,9 +86,10 @@ def create_index(backend: Backend, *, name: Any, dimension: Any, metric: Any, ve
                  deployment: dict[str, Any], schema_fields: dict[str, Any],
                  deletion_protection: Any = "disabled", tags: Any = None, version: str = LATEST,
                  namespaces: dict[str, NamespaceStore] | None = None,
+                 documents: dict[str, DocumentNamespace] | None = None,
                  extra: dict[str, Any] | None = None, now: float | None = None, api: str = "vectors") -> Index:
-    """Create an index (``namespaces``: records to start with, from a collection or a backup;
-    ``now``: the creation time, given when the journal replays the call)."""
+    """Create an index (``namespaces`` / ``documents``: records to start with, from a collection or
+    a backup; ``now``: the creation time, given when the journal replays the call)."""
     validate_name(name)
     if api == "vectors":  # a document index's fields were checked by control/schema.py
         validate_vectors(dimension, metric, vector_type)
@@ -113,6 +115,8 @@ def create_index(backend: Backend, *, name: Any, dimension: Any, metric: Any, ve
         idx = Index(cfg)
         if namespaces:
             idx.namespaces.update(namespaces)
+        if documents:
+            idx.documents.update(documents)
         if delay:
             cfg.state = "Initializing"
             idx.ready_at = cfg.created_at + delay / 1000

@@ -8,7 +8,7 @@ from typing import Any
 
 from pinecone_ops.emulator.calls import Call, Operation, Result, Run, is_legacy
 from pinecone_ops.emulator.control import backups, collections, indexes, shapes
-from pinecone_ops.emulator.exceptions import InvalidArgument, Unprocessable
+from pinecone_ops.emulator.exceptions import HOSTED_MODELS, InvalidArgument, Unimplemented, Unprocessable
 from pinecone_ops.emulator.state import Backend, Index
 
 
@@ -70,8 +70,15 @@ def delete_index(backend: Backend, call: Call) -> Result:
 
 
 def create_index_for_model(backend: Backend, call: Call) -> Result:
-    raise InvalidArgument("Integrated embedding (create_index_for_model) needs Pinecone's hosted models, which "
-                          "the local Pinecone does not have: create a dense index and embed client-side.")
+    raise InvalidArgument(f"Integrated embedding (create_index_for_model) {HOSTED_MODELS}")
+
+
+def _inference(name: str, feature: str) -> Operation:
+    """A Pinecone Inference route (``pc.inference.*``, on the control plane's host): 501 naming the fix."""
+    def run(backend: Backend, call: Call) -> Result:
+        raise Unimplemented(f"{feature} {HOSTED_MODELS}")
+
+    return Operation(name=name, plane="control", write=False, journaled=False, run=run)
 
 
 # ------------------------------------------------------------------------------ collections
@@ -165,4 +172,7 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in (
     _op(delete_collection, write=True),
     _op(create_backup, write=True), _op(list_backups), _op(describe_backup), _op(delete_backup, write=True),
     _op(create_index_from_backup, write=True), _op(list_restore_jobs), _op(describe_restore_job),
+    _inference("embed", "Embedding (pc.inference.embed)"), _inference("rerank", "Reranking (pc.inference.rerank)"),
+    _inference("list_models", "Pinecone Inference's model list (pc.inference.list_models)"),
+    _inference("describe_model", "Pinecone Inference's models (pc.inference.get_model)"),
 )}

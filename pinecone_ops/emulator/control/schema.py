@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pinecone_ops.emulator.exceptions import InvalidArgument, Unprocessable
+from pinecone_ops.emulator.exceptions import HOSTED_MODELS, InvalidArgument, Unprocessable
 from pinecone_ops.emulator.storage.fields import LANGUAGES
 
 DENSE_FIELD = "_values"
@@ -132,9 +132,7 @@ def _full_text(name: str, fts: Any) -> dict[str, Any]:
 
 def _string(name: str, spec: dict) -> dict[str, Any]:
     if "embed" in spec or "sparse_embed" in spec:
-        raise InvalidArgument(f"Field {name}: integrated embedding (embed / sparse_embed) needs Pinecone's hosted "
-                              "models, which the local Pinecone does not have: embed client-side into a "
-                              "dense_vector or sparse_vector field")
+        raise InvalidArgument(f"Field {name}: integrated embedding (embed / sparse_embed) {HOSTED_MODELS}")
     if spec.get("filterable"):
         raise InvalidArgument(f"Field {name}: the schema only accepts fields used for search; metadata used for "
                               "filtering is not declared (upsert it with the documents and it is indexed "
@@ -162,7 +160,7 @@ def _field(name: str, spec: Any) -> dict[str, Any]:
                               "the schema only accepts fields used for search. Upsert the values with the "
                               "documents and they are indexed for filtering automatically")
     if kind == "semantic_text":
-        raise InvalidArgument(f"Field {name}: semantic_text cannot be declared in a schema (use create-for-model)")
+        raise InvalidArgument(f"Field {name}: semantic_text (integrated embedding) {HOSTED_MODELS}")
     raise _deserialize(f"fields.{name}: unknown variant `{kind}`, expected one of `dense_vector`, "
                        "`sparse_vector`, `string`")
 

@@ -19,4 +19,9 @@ URLS: list[tuple[str, str, str]] = [
     ("POST", "/backups/{backup_id}/create-index", "create_index_from_backup"),
     ("GET", "/restore-jobs", "list_restore_jobs"),
     ("GET", "/restore-jobs/{job_id}", "describe_restore_job"),
+    # Pinecone Inference runs hosted models: 501, naming what to do instead (operations._inference).
+    ("POST", "/embed", "embed"),
+    ("POST", "/rerank", "rerank"),
+    ("GET", "/models", "list_models"),
+    ("GET", "/models/{model_name}", "describe_model"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pinecone_ops.emulator.calls import Call, OnIndex, Operation, Result
-from pinecone_ops.emulator.exceptions import InvalidArgument, NotFound, Unimplemented
+from pinecone_ops.emulator.exceptions import HOSTED_MODELS, InvalidArgument, NotFound, Unimplemented
 from pinecone_ops.emulator.state import Backend, Index, RuleContext
 from pinecone_ops.emulator.vectors import aliases, namespaces, records
 
@@ -65,9 +65,21 @@ def _alias_op(name: str, rule: Any, *, write: bool = False) -> Operation:
     return Operation(name=name, plane="vectors", write=write, journaled=write, run=run)
 
 
+#: Paths under an index's host that Pinecone serves and the local Pinecone deliberately does not,
+#: by prefix, with the reason a learner is told.
+NOT_EMULATED = {
+    "records/": f"Integrated inference (index.upsert_records / index.search) {HOSTED_MODELS}",
+    "bulk/imports": "Bulk imports read Parquet files from object storage (S3, GCS, Azure), which the local "
+                    "Pinecone does not reach: upsert the records in batches instead (index.upsert(..., batch_size=))",
+}
+
+
 def unsupported(backend: Backend, call: Call) -> Result:
     """Any other path under an index's host: 501, after the key was checked like any call's."""
-    raise Unimplemented(f"{call.method} {call.path.get('rest', '')} is not supported by the local Pinecone")
+    rest = call.path.get("rest", "")
+    reason = next((why for prefix, why in NOT_EMULATED.items() if rest.startswith(prefix)), None)
+    raise Unimplemented(f"{call.method} {rest}: {reason}" if reason else
+                        f"{call.method} {rest} is not supported by the local Pinecone")
 
 
 #: name → operation (the names are the SDK's, as the request log shows them).
