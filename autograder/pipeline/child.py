@@ -1,7 +1,9 @@
 """Child process: autograde one submission in its scratch course, then write its feedback.
 
-Run by the worker under limits (``python -m autograder.pipeline.child RESULT_JSON``, cwd = the
-scratch course); everything it learns goes to RESULT_JSON, which the parent reads.
+Run by the worker under limits: ``python -m autograder.pipeline.child RESULT_JSON`` (cwd = the
+scratch course) grades one; ``--serve`` (``warm.py``) reads one job per line on stdin
+(``{"root", "result", "token"}``), grades it and prints the token, for as long as stdin is open.
+Everything it learns goes to the job's RESULT_JSON, which the parent reads.
 """
 from __future__ import annotations
 
@@ -30,14 +32,14 @@ def _cell_errors(nb_path: Path) -> list[dict[str, Any]]:
     return errors
 
 
-def main(result_path: str) -> int:
+def main(result_path: str, root: Path | None = None) -> int:
     """Grade, then feedback; always writes the result file it can."""
     from nbgrader.apps.api import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
     from autograder.pipeline.gradebook import submission_grades
 
-    root = Path.cwd()
+    root = root or Path.cwd()
     job = json.loads((root / "job.json").read_text())
     result: dict[str, Any] = {"autograde_ok": False, "feedback_ok": False}
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
@@ -59,5 +61,21 @@ def main(result_path: str) -> int:
     return 0
 
 
+def serve() -> int:
+    """Grade jobs from stdin until it closes (a warm worker: nbgrader is imported once)."""
+    import os
+
+    for line in sys.stdin:
+        job = json.loads(line)
+        root = Path(job["root"])
+        os.chdir(root)
+        try:
+            main(job["result"], root)
+        except Exception as exc:  # noqa: BLE001 - one job's failure is reported, the next job runs
+            Path(job["result"]).write_text(json.dumps({"autograde_ok": False, "error": repr(exc)[-2000:]}))
+        print(job["token"], flush=True)
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(serve() if sys.argv[1:] == ["--serve"] else main(sys.argv[1]))

@@ -25,7 +25,8 @@ class Outcome:
     seconds: float
 
 
-def _limit_memory(memory_mb: int, max_file_mb: int):
+def limits_preexec(memory_mb: int, max_file_mb: int):
+    """A ``preexec_fn`` setting RLIMIT_AS, no core files and RLIMIT_FSIZE (inherited by the kernel)."""
     def preexec() -> None:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -76,7 +77,7 @@ def run_limited(cmd: list[str], *, cwd: Path, env: dict[str, str], wall: float, 
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True,
-                                preexec_fn=_limit_memory(memory_mb, max_file_mb))
+                                preexec_fn=limits_preexec(memory_mb, max_file_mb))
         RUNNING.add(proc.pid)
         if on_start:
             on_start(proc.pid)

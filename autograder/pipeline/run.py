@@ -10,7 +10,7 @@ from pathlib import Path
 from autograder import preflight
 from autograder.checker import sandbox
 
-from . import report
+from . import report, warm
 from .coursedir import CourseError, assignments, build_template, notebooks
 from .gradebook import MainGradebook
 from .importer import collect, extract_zip
@@ -144,5 +144,7 @@ def _run(todo: list[Job], templates: dict[str, Template], state: State, opts: Gr
         kill_running()
         bar.close()
         raise
+    finally:
+        warm.stop_all()       # the workers' warm grading processes
     pool.shutdown()
     bar.close()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -24,10 +24,10 @@ import nbformat
 
 from autograder import preprocessors
 
-from . import leaks, tamper
+from . import leaks, tamper, warm
 from .coursedir import child_env, make_scratch, wrapper_config
 from .options import GradeOptions
-from .process_limits import MARKER, Outcome, run_limited
+from .process_limits import MARKER, Outcome
 from .records import GradeResult, Job, Template
 
 DEAD = ("the kernel died while running this cell (os._exit, a fatal signal, a crash, or the "
@@ -104,7 +104,7 @@ def _attempts(job: Job, course: Path, scratch: Path, opts: GradeOptions, env: di
 
 def _run_child(job: Job, course: Path, scratch: Path, opts: GradeOptions, env: dict[str, str],
                skip: dict[int, str], attempt: int) -> tuple[dict[str, Any], Outcome, Path]:
-    """One attempt: ``python -m autograder.pipeline.child`` under limits; its report and outcome."""
+    """One attempt, in this thread's warm grading process (``warm.py``); its report and outcome."""
     progress = scratch / PROGRESS
     progress.unlink(missing_ok=True)
     (scratch / "nbgrader_config.py").write_text(
@@ -113,17 +113,20 @@ def _run_child(job: Job, course: Path, scratch: Path, opts: GradeOptions, env: d
     (scratch / "job.json").write_text(json.dumps({"assignment": job.assignment, "student": job.student}))
     out_file = scratch / "result.json"
     out_file.unlink(missing_ok=True)
-    log = scratch / f"child-{attempt}.log"
-    outcome = run_limited([sys.executable, "-m", "autograder.pipeline.child", str(out_file)],
-                          cwd=scratch, env=env, wall=opts.notebook_timeout,
-                          memory_mb=opts.memory_mb, log=log)
-    child = json.loads(out_file.read_text()) if out_file.is_file() else {}
+    log = opts.out / ".grading" / "workers" / f"{threading.get_ident()}.log"
+    worker = warm.for_this_thread(env, opts.memory_mb, log)
+    outcome = worker.run(scratch, out_file, wall=opts.notebook_timeout)
+    try:
+        child = json.loads(out_file.read_text()) if out_file.is_file() else {}
+    except ValueError:
+        child = {}
     return child, outcome, log
 
 
 def _tail(child: dict[str, Any], log: Path) -> str:
     """The last line of what the child said went wrong (its error, its log, or the process log)."""
-    tail = (child.get("error") or child.get("log") or log.read_text(errors="replace")).strip()
+    tail = (child.get("error") or child.get("log")
+            or (log.read_text(errors="replace") if log.is_file() else "")).strip()
     return tail.splitlines()[-1][:300] if tail else ""
 
 

@@ -106,8 +106,10 @@ def test_feedback_never_shows_hidden_tests_mark_schemes_or_their_tracebacks(batc
     assert len(pages) == len(graded)
     for page in pages:
         text = page.read_text()
+        # ref-quoted-markers wrote nbgrader's marker lines in its own cells: those it gets back
+        quoted = ("BEGIN HIDDEN TESTS", "MARK SCHEME") if "ref-quoted-markers" in str(page) else ()
         for marker in minicourse.HIDDEN_MARKERS:
-            assert marker not in text, (page, marker)
+            assert marker in quoted or marker not in text, (page, marker)
     wrong = (out / "feedback" / "ref-partly-wrong" / "mini" / "mini.html").read_text()
     assert "AssertionError: area(1) should be pi" in wrong        # the learner's message is there
     assert "Score: 0.0 / 3.0" in wrong and "Score: 2.0 / 2.0" in wrong   # per exercise

@@ -24,10 +24,11 @@ def test_help_is_the_graders_own_with_its_defaults():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("usage: pinecone-ops grade")
     for flag in ("--workers", "--cell-timeout", "--notebook-timeout", "--memory-mb", "--max-output-kb",
-                 "--pattern", "--student", "--force", "--out", "--course", "--no-server"):
+                 "--pattern", "--student", "--force", "--out", "--course", "--no-sandbox"):
         assert flag in proc.stdout, flag
     text = " ".join(proc.stdout.split())          # argparse wraps lines
     assert "(default: 300.0)" in text and "(default: 2048)" in text
+    assert "UNSAFE for a hostile class" in text   # --no-sandbox says what it costs
 
 
 def test_help_outside_a_checkout_says_what_to_do(tmp_path):
