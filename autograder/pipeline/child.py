@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,9 @@ def main(result_path: str, root: Path | None = None) -> int:
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     api = NbGraderAPI(config=config)
     a, s = job["assignment"], job["student"]
+    started = time.monotonic()
     res = api.autograde(a, s, force=True, create=True)
+    result["seconds"] = {"autograde": round(time.monotonic() - started, 2)}
     result["autograde_ok"] = bool(res.get("success"))
     result["log"] = (res.get("log") or "")[-4000:]
     result["error"] = (res.get("error") or "")[-4000:]
@@ -53,7 +56,9 @@ def main(result_path: str, root: Path | None = None) -> int:
         result["grades"] = submission_grades(root / "gradebook.db", a, s)
         result["errors"] = {p.stem: _cell_errors(p)
                             for p in sorted((root / "autograded" / s / a).glob("*.ipynb"))}
+        started = time.monotonic()
         fb = api.generate_feedback(a, s, force=True)
+        result["seconds"]["feedback"] = round(time.monotonic() - started, 2)
         result["feedback_ok"] = bool(fb.get("success"))
         if not result["feedback_ok"]:
             result["feedback_error"] = (fb.get("error") or fb.get("log") or "")[-2000:]
