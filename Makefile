@@ -10,7 +10,7 @@ EXTRAS_lab :=
 EXTRAS_instructor := instructor
 EXTRAS_dev := test,lint
 
-.PHONY: lab instructor test test-fast lint install browser-deps sandbox-deps
+.PHONY: lab instructor test test-fast lint install browser-deps sandbox-deps hub-deps
 
 # One stamp per profile, redone when pyproject.toml changes.
 $(VENV)/.installed-%: pyproject.toml scripts/venv-install
@@ -31,6 +31,10 @@ browser-deps:
 sandbox-deps:
 	@bash scripts/install-sandbox-deps
 
+# JupyterHub's proxy (npm configurable-http-proxy, with Debian's nodejs/npm) for `pinecone-ops hub`.
+hub-deps:
+	@bash scripts/install-hub-deps
+
 # ruff, mypy, import-linter's contracts and the import-cycle check; runs them all, fails if any fails.
 lint: $(VENV)/.installed-dev
 	@rc=0; \
@@ -45,6 +49,6 @@ test-fast: $(VENV)/.installed-dev
 
 # What CI runs: lint, the emulator suite under the official SDK 9.x (API 2025-10) in a second
 # venv, then the whole suite under SDK 10.x.
-test: lint browser-deps sandbox-deps
+test: lint browser-deps sandbox-deps hub-deps
 	bash scripts/test-sdk9
 	$(BIN)/python -m pytest

@@ -10,7 +10,7 @@ import importlib
 import sys
 
 # Order is the order shown in --help.
-COMMANDS = ["serve", "cost", "size", "grade", "lab"]
+COMMANDS = ["serve", "cost", "size", "grade", "lab", "hub"]
 
 
 def build_parser() -> argparse.ArgumentParser:

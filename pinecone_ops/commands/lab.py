@@ -1,6 +1,9 @@
 """`pinecone-ops lab [--instructor] [--port N] [--no-browser]`: open the course in JupyterLab 4.
 
-Student mode roots JupyterLab in ``release/`` with nbgrader's Assignment List and Validate; the
+Student mode roots JupyterLab in ``workspace/`` (git-ignored): the learner's own copies of the
+``release/`` assignments, copied once and never overwritten, so ``release/`` stays as shipped and
+``git pull`` of course fixes never conflicts with a learner's work. It has nbgrader's Assignment List
+(the released phases are in a local exchange, so it lists them) and Validate; the
 formgrader, Create Assignment and Course List are switched off at the server (extension not loaded,
 set on this process's command line) and hidden in the UI (plugins disabled and locked in a per-launch
 config dir). ``--instructor`` roots it at the course root with every nbgrader tool.
@@ -17,8 +20,11 @@ interactive "Shut down this Jupyter server (y/[n])?" prompt.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,6 +32,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +52,11 @@ READY_TIMEOUT_S = 240.0
 #: How long a clean shutdown (kernels included) may take before the process group is killed.
 STOP_TIMEOUT_S = 30.0
 EXAMPLE_NOTEBOOK = Path("examples") / "welcome.ipynb"
+#: The learner's own copies of release/ (git-ignored): student mode's root.
+WORKSPACE = "workspace"
+#: In the workspace: a digest of each release/<phase> when it was copied (to tell about updates).
+COPIES = ".release-copies.json"
+_IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
 
 
 class Stop(Exception):
@@ -64,6 +76,7 @@ class Launch:
     start_file: Path | None
     config_dir: Path
     messages: list[str] = field(default_factory=list)
+    open_browser: bool = True
 
     @property
     def base_url(self) -> str:
@@ -71,6 +84,12 @@ class Launch:
 
     def url(self, path: str = "lab") -> str:
         return f"{self.base_url}/{path}?token={self.token}"
+
+    def start_url(self) -> str:
+        """The URL that opens the start notebook (not the Launcher), with the token."""
+        if self.start_file is None:
+            return self.url()
+        return self.url(f"lab/tree/{self.start_file.relative_to(self.root_dir).as_posix()}")
 
 
 # ----------------------------------------------------------------------------- discovery
@@ -150,11 +169,69 @@ def pinecone_message(env: dict[str, str]) -> str:
     return "local, no account needed: each notebook starts its own fresh local Pinecone"
 
 
+def folder_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def released_assignments(release: Path) -> list[Path]:
+    return sorted(d for d in release.iterdir() if d.is_dir() and notebooks(d)) if release.is_dir() else []
+
+
+def prepare_workspace(course: Path) -> tuple[Path, list[str]]:
+    """Copy each release/<phase> the learner has no copy of into workspace/; never overwrite one.
+
+    A phase whose release/ files changed since it was copied (a course update pulled with git) is
+    named in a note: the learner's copy is kept, and the note says how to take the new version.
+    """
+    workspace = course / WORKSPACE
+    workspace.mkdir(exist_ok=True)
+    record_path = workspace / COPIES
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = {}
+    copied, updated = [], []
+    for phase in released_assignments(course / "release"):
+        digest = folder_digest(phase)
+        if not (workspace / phase.name).exists():
+            shutil.copytree(phase, workspace / phase.name, ignore=_IGNORE)
+            record[phase.name] = digest
+            copied.append(phase.name)
+        elif record.get(phase.name) not in (None, digest):
+            updated.append(phase.name)
+    record_path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    notes = [f"  workspace  {workspace}: your own copies (git-ignored); release/ stays as shipped"]
+    if copied:
+        notes.append(f"  copied     {', '.join(copied)} from release/ into the workspace")
+    for name in updated:
+        notes.append(f"note: the course's {name} changed since you copied it; your copy is kept. To take "
+                     f"the new version, rename {WORKSPACE}/{name} (your work stays there) and Fetch "
+                     f"{name} again from Nbgrader → Assignment List, or restart `make lab`.")
+    return workspace, notes
+
+
+def publish_local_exchange(course: Path, exchange: Path, course_id: str) -> None:
+    """Put release/<phase> into the local exchange's outbound folder, as `nbgrader release_assignment`
+    would, so the Assignment List lists the course (Fetch, Submit) instead of "No courses found"."""
+    outbound = exchange / course_id / "outbound"
+    for phase in released_assignments(course / "release"):
+        dest = outbound / phase.name
+        if dest.exists() and folder_digest(dest) == folder_digest(phase):
+            continue
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(phase, dest, ignore=_IGNORE)
+    (exchange / course_id / "inbound").mkdir(parents=True, exist_ok=True)
+
+
 def student_root(course: Path) -> tuple[Path, list[str]]:
-    """release/ once it has notebooks; until then the example notebook's folder, with a note."""
+    """workspace/ (copies of release/) once release/ has notebooks; until then the example
+    notebook's folder, with a note."""
     release = course / "release"
     if notebooks(release):
-        return release, []
+        return prepare_workspace(course)
     examples = course / EXAMPLE_NOTEBOOK.parent
     if notebooks(examples):
         return examples, ["note: release/ has no notebooks yet; opening examples/ instead"]
@@ -182,6 +259,11 @@ def plan_launch(
     if mode.root:
         root, notes = student_root(course)
         messages += notes
+        publish_local_exchange(course, exchange, settings.course_id)
+        # nbgrader's Assignment List resolves its default "." against the server's cwd, not its
+        # root: name the folder, so Fetch lands in (and "downloaded" is read from) the workspace.
+        with open(config_dir / "nbgrader_config.py", "a", encoding="utf-8") as cfg:
+            cfg.write(f"c.Exchange.assignment_dir = {str(root)!r}\n")
     else:
         root = course
     if not root.is_dir():
@@ -206,14 +288,13 @@ def plan_launch(
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
-        f"--ServerApp.open_browser={open_browser}",
+        # The launcher opens the browser itself, on the start notebook, and says when it cannot.
+        "--ServerApp.open_browser=False",
         *server_extension_args(mode),
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Containers and CI run as root; Jupyter refuses that unless told, which helps nobody here.
         argv.append("--ServerApp.allow_root=True")
-    if open_browser and start_file is not None:
-        argv.append(f"--ServerApp.file_to_run={start_file}")
     argv += list(extra_args or [])
 
     messages[:0] = [
@@ -226,7 +307,8 @@ def plan_launch(
     ]
     if start_file is not None:
         messages.append(f"  start at   {start_file.relative_to(root)}")
-    return Launch(argv, env, course, port, token, root, start_file, config_dir, messages)
+    return Launch(argv, env, course, port, token, root, start_file, config_dir, messages,
+                  open_browser=open_browser)
 
 
 # ----------------------------------------------------------------------------- running
@@ -251,12 +333,12 @@ def wait_until_ready(launch: Launch, proc: subprocess.Popen, timeout: float = RE
     return False
 
 
-def stop(proc: subprocess.Popen) -> int:
+def stop(proc: subprocess.Popen, timeout: float = STOP_TIMEOUT_S) -> int:
     """SIGTERM (jupyter_server then shuts every kernel down); SIGKILL the group if it hangs."""
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
         try:
-            proc.wait(timeout=STOP_TIMEOUT_S)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -274,13 +356,36 @@ def _raise_stop(signum: int, frame: object) -> None:
     raise Stop(signum)
 
 
+def browser_available(env: dict[str, str] | None = None) -> bool:
+    """False where no graphical browser can open: Linux without a display (SSH, container, WSL
+    without a browser bridge) and no $BROWSER. Console browsers would take over the terminal."""
+    env = dict(os.environ if env is None else env)
+    if env.get("BROWSER"):
+        return True
+    if sys.platform.startswith("linux"):
+        return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def open_in_browser(url: str) -> bool:
+    """Open ``url`` in the user's browser; False when none could be opened from here."""
+    if not browser_available():
+        return False
+    try:
+        return bool(webbrowser.open(url, new=2))
+    except webbrowser.Error:
+        return False
+
+
 def run(launch: Launch, verbose: bool = False) -> int:
     """Start JupyterLab, report when it is ready, and stop it (and its kernels) on Ctrl-C."""
     for line in launch.messages:
         print(line, flush=True)
     log_path = launch.config_dir / "jupyter.log"
     print(f"Starting JupyterLab on {launch.base_url} ... (log: {log_path})", flush=True)
-    previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    # SIGINT too: a shell starts a background job (`make lab &`) with SIGINT ignored, and Python
+    # then never installs its Ctrl-C handler; `kill -INT` must stop it like Ctrl-C does.
+    previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
     with open(log_path, "w", encoding="utf-8") as log:
         out = None if verbose else log
         proc = subprocess.Popen(
@@ -293,7 +398,13 @@ def run(launch: Launch, verbose: bool = False) -> int:
                 print(f"pinecone-ops lab: JupyterLab did not start (exit code {code}). "
                       f"Last lines of {log_path}:\n{tail(log_path)}", file=sys.stderr, flush=True)
                 return code or 1
-            print(f"JupyterLab is ready:  {launch.url()}", flush=True)
+            print(f"JupyterLab is ready:  {launch.start_url()}", flush=True)
+            if launch.open_browser:
+                if open_in_browser(launch.start_url()):
+                    print("Opened in your browser.", flush=True)
+                else:
+                    print("No browser could be opened from here (a remote machine, WSL or a container?): "
+                          "open the URL above in your browser.", flush=True)
             print("Press Ctrl-C to stop JupyterLab and every notebook kernel.", flush=True)
             code = proc.wait()
             print(f"JupyterLab exited (code {code}); log: {log_path}", flush=True)

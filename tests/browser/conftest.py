@@ -18,11 +18,12 @@ def course_copy(tmp_path_factory: pytest.TempPathFactory) -> CourseCopy:
 
 @pytest.fixture
 def lab(course_copy: CourseCopy, tmp_path: Path) -> Iterator[Callable[..., LabServer]]:
-    """``lab(instructor=False)`` starts a server; every server is stopped at teardown."""
+    """``lab(instructor=False, ignore_sigint=False)`` starts a server; every server is stopped at teardown."""
     started: list[LabServer] = []
 
-    def start(instructor: bool = False) -> LabServer:
-        server = start_lab(course_copy.root, instructor=instructor, scratch=tmp_path)
+    def start(instructor: bool = False, ignore_sigint: bool = False) -> LabServer:
+        server = start_lab(course_copy.root, instructor=instructor, scratch=tmp_path,
+                           ignore_sigint=ignore_sigint)
         started.append(server)
         return server
 

@@ -192,8 +192,14 @@ class LabServer:
         self.proc.wait()
 
 
-def start_lab(course: Path, *, instructor: bool, scratch: Path) -> LabServer:
-    """Start `pinecone-ops lab` for real and wait until JupyterLab answers (or fail with its log)."""
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start_lab(course: Path, *, instructor: bool, scratch: Path, ignore_sigint: bool = False) -> LabServer:
+    """Start `pinecone-ops lab` for real and wait until JupyterLab answers (or fail with its log).
+
+    ``ignore_sigint`` starts it as a shell starts a background job: with SIGINT ignored."""
     scratch.mkdir(parents=True, exist_ok=True)
     settings = scratch / "user-settings"
     # Test-only JupyterLab user settings: no autosave, and every cell kept in the DOM (the default
@@ -218,7 +224,8 @@ def start_lab(course: Path, *, instructor: bool, scratch: Path) -> LabServer:
     log = scratch / ("lab-instructor.out" if instructor else "lab-student.out")
     with open(log, "w", encoding="utf-8") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
+                                stdin=subprocess.DEVNULL,
+                                preexec_fn=_ignore_sigint if ignore_sigint else None)
     server = LabServer(proc, port, token, log)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:

@@ -44,10 +44,13 @@ def arg(launch: lab.Launch, key: str) -> list[str]:
 def test_student_mode_turns_instructor_tools_off_at_the_server_and_in_the_ui(tmp_path):
     course = make_course(tmp_path)
     launch = plan(course)
-    assert arg(launch, "ServerApp.root_dir") == [str(course / "release")]
+    assert arg(launch, "ServerApp.root_dir") == [str(course / "workspace")]
     assert set(arg(launch, "ServerApp.jpserver_extensions")) == {
         "nbgrader.server_extensions.formgrader=False", "nbgrader.server_extensions.course_list=False"}
-    assert launch.start_file == course / "release" / "phase1" / "phase1.ipynb"  # course order
+    assert launch.start_file == course / "workspace" / "phase1" / "phase1.ipynb"  # course order
+    # The printed URL opens that notebook, not the Launcher; Jupyter itself opens no browser.
+    assert launch.start_url().startswith("http://127.0.0.1:8899/lab/tree/phase1/phase1.ipynb?token=")
+    assert arg(launch, "ServerApp.open_browser") == ["False"]
     pages = json.loads((launch.config_dir / "labconfig" / "page_config.json").read_text())
     for plugin in ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"):
         assert pages["disabledExtensions"][plugin] and pages["lockedExtensions"][plugin]
@@ -96,6 +99,40 @@ def test_local_pinecone_is_per_kernel_unless_the_user_chose_otherwise(tmp_path):
     assert "REAL Pinecone" in "\n".join(real.messages)
     keyless = plan(course, PINECONE_OPS_BACKEND="pinecone")
     assert "PINECONE_API_KEY is not set" in "\n".join(keyless.messages)
+
+
+def test_learners_work_on_their_own_copies_and_release_stays_as_shipped(tmp_path):
+    course = make_course(tmp_path)
+    shipped = (course / "release" / "phase1" / "phase1.ipynb").read_text()
+    plan(course)
+    mine = course / "workspace" / "phase1" / "phase1.ipynb"
+    mine.write_text('{"my": "work"}')                       # the learner's work
+    (course / "release" / "phase1" / "phase1.ipynb").write_text(NB.replace("[]", "[ ]"))  # a course update
+    (course / "release" / "phase3").mkdir()                 # a new phase
+    (course / "release" / "phase3" / "phase3.ipynb").write_text(NB)
+    again = plan(course)
+    assert mine.read_text() == '{"my": "work"}'             # never overwritten
+    assert (course / "workspace" / "phase3" / "phase3.ipynb").is_file()
+    notes = "\n".join(again.messages)
+    assert "phase1 changed since you copied it" in notes and "rename workspace/phase1" in notes
+    assert "phase2 changed" not in notes
+    assert shipped != (course / "release" / "phase1" / "phase1.ipynb").read_text()
+    assert "workspace/" in (Path(__file__).resolve().parents[2] / ".gitignore").read_text().split()
+
+
+def test_student_mode_lists_the_released_phases_in_its_local_exchange(tmp_path):
+    course = make_course(tmp_path)
+    plan(course)
+    outbound = course / "exchange" / "ops-101" / "outbound"
+    assert sorted(p.name for p in outbound.iterdir()) == ["phase1", "phase2"]
+    assert (outbound / "phase1" / "phase1.ipynb").read_text() == NB
+
+
+def test_no_browser_is_reported_where_none_can_open(monkeypatch):
+    assert not lab.browser_available({"PATH": "/usr/bin"}) or os.uname().sysname != "Linux"
+    assert lab.browser_available({"BROWSER": "firefox"})
+    monkeypatch.setattr(lab, "browser_available", lambda env=None: False)
+    assert lab.open_in_browser("http://127.0.0.1:1/") is False
 
 
 def test_without_released_notebooks_students_get_the_example(tmp_path):

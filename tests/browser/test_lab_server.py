@@ -52,13 +52,17 @@ def test_student_mode_guards_instructor_tools_at_the_server_and_stops_on_ctrl_c(
     for plugin in ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"):
         assert f'"{plugin}"' in lab_html.split('"disabledExtensions"')[1].split("]")[0]
 
-    # The Assignment List answers (the exchange inside the course exists), with the course id.
+    # The Assignment List answers (the exchange inside the course exists), with the course id, and
+    # is not an empty panel: every released phase is listed, already downloaded into the workspace.
     status, body = server.get("assignments?course_id=pinecone-ops")
     assert status == 200 and body["success"] is True, body
     assert (course_copy.root / "exchange").is_dir()
+    released = [p.name for p in (course_copy.root / "release").iterdir() if p.is_dir()]
+    listed = {a["assignment_id"]: a["status"] for a in body["value"]}
+    assert listed == dict.fromkeys(released, "fetched"), listed
 
     # Validate works on a notebook in the student's folder.
-    root = course_copy.root / ("release" if course_copy.kind == "phase5" else "examples")
+    root = course_copy.root / ("workspace" if course_copy.kind == "phase5" else "examples")
     nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": "a1", "metadata": {},
                      "outputs": [], "source": "print('ok')"}],
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
@@ -80,6 +84,16 @@ def test_student_mode_guards_instructor_tools_at_the_server_and_stops_on_ctrl_c(
     assert "Stopped." in server.output()
     gone, alive = psutil.wait_procs(children, timeout=60)
     assert not alive, f"left running after Ctrl-C: {[p.cmdline() for p in alive]}"
+
+
+def test_started_in_the_background_it_still_stops_on_sigint(lab):
+    # A shell starts a background job (`make lab &`) with SIGINT ignored; the launcher must not.
+    server = lab(ignore_sigint=True)
+    children = server.descendants()
+    assert server.interrupt() == 0, server.output()
+    assert "Stopped." in server.output()
+    _, alive = psutil.wait_procs(children, timeout=60)
+    assert not alive, f"left running after SIGINT: {[p.cmdline() for p in alive]}"
 
 
 def test_instructor_mode_lists_the_course_assignments_in_the_formgrader(lab, course_copy):
