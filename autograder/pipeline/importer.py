@@ -23,6 +23,8 @@ from .records import Job
 
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 _SKIP_PARTS = {".ipynb_checkpoints", "__MACOSX"}
+#: What ``nbgrader collect`` puts beside a submission's notebooks (kept for ``release_feedback``).
+EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
 def _norm(name: str) -> str:
@@ -169,6 +171,12 @@ def _job(student: str, assignment: str, given: dict[str, Path], expected: list[s
             job.notebooks[name], pasted = unpaste(got)
             job.problems += pasted
     job.digest = digest.hexdigest()
+    folders = {path.parent for path in mapped.values()}
+    if len(folders) == 1:   # nbgrader collect's layout: <student>/<assignment>/ with its stamps
+        for name in EXCHANGE_FILES:
+            stamp = next(iter(folders)) / name
+            if stamp.is_file() and stamp.stat().st_size <= 4096:
+                job.stamps[name] = stamp.read_bytes()
     if not job.notebooks:
         names = ", ".join(f"{n}.ipynb" for n in expected)
         bad = [p for p in job.problems if "not a valid" in p or "larger than" in p]

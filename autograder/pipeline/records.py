@@ -20,6 +20,9 @@ class Job:
     problems: list[str] = field(default_factory=list)           # import notes (kept in the report)
     invalid: str | None = None                                  # why it cannot be graded at all
     digest: str = ""
+    #: nbgrader's exchange files collected beside the notebooks (``EXCHANGE_FILES``); they go back
+    #: beside the graded notebook and the feedback, so ``nbgrader release_feedback`` works
+    stamps: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def key(self) -> str:

@@ -47,6 +47,8 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
     else:
         scratch = opts.out / ".grading" / "scratch" / job.assignment / job.student
         make_scratch(template, course, scratch, {job.student: job.notebooks})
+        for name, data in job.stamps.items():   # nbgrader reads timestamp.txt (late penalties)
+            (scratch / "submitted" / job.student / job.assignment / name).write_bytes(data)
         _scan_tamper(job, template, result)
         child = _autograde(job, course, scratch, opts, result)
         _record(child, template, scratch, opts, result)
@@ -251,6 +253,8 @@ def _publish(job: Job, template: Template, scratch: Path, opts: GradeOptions,
     dest = opts.out / "feedback" / s / a
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
+    for name, data in job.stamps.items():     # nbgrader release_feedback needs them beside the page
+        (dest / name).write_bytes(data)
     # a page holding a solution or hidden line, in any encoding, is withheld for the instructor
     pages = sorted((scratch / "feedback" / s / a).glob("*.html"))
     shown, notes = leaks.publish(pages, dest, opts.out / "grading" / "withheld" / a / s, _secrets(template),

@@ -118,3 +118,18 @@ def test_a_pasted_graded_cell_is_graded_once_with_a_note(tmp_path):
 def test_a_notebook_without_copies_is_left_byte_for_byte():
     data = nbformat.writes(new_notebook(cells=[new_code_cell("x = 1", metadata={"nbgrader": {"grade_id": "a"}})]))
     assert unpaste(data.encode()) == (data.encode(), [])
+
+
+def test_nbgrader_collect_stamps_travel_with_the_submission(tmp_path):
+    # nbgrader collect's layout: <student>/<assignment>/ with timestamp.txt and submission_secret.txt
+    _write(tmp_path, "alice/phase1/phase1.ipynb")
+    (tmp_path / "alice" / "phase1" / "timestamp.txt").write_text("2026-12-04 10:00:00.000000 UTC")
+    (tmp_path / "alice" / "phase1" / "submission_secret.txt").write_text("s3cr3t")
+    (tmp_path / "alice" / "phase1" / "notes.txt").write_text("not an exchange file")
+    _write(tmp_path, "bob/phase1/phase1.ipynb")
+    (tmp_path / "bob" / "phase1" / "timestamp.txt").write_text("x" * 4097)   # over the size bound
+    jobs, _ = collect(tmp_path, ["phase1"], NAMES, DEFAULT_PATTERN)
+    by = {j.student: j for j in jobs}
+    assert by["alice"].stamps == {"timestamp.txt": b"2026-12-04 10:00:00.000000 UTC",
+                                  "submission_secret.txt": b"s3cr3t"}
+    assert by["bob"].stamps == {}
