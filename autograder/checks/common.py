@@ -137,13 +137,16 @@ def is_kind(obj: Any, *names: str) -> bool:
     return any(f"{c.__module__}.{c.__qualname__}" in names for c in type(obj).__mro__)
 
 
-_ADMIN: dict[str, Any] = {}
+_ADMIN: dict[tuple[str | None, str | None], Any] = {}
 
 
 def admin():
     """The local Pinecone's admin client, or None when the backend has no admin API (real Pinecone).
-    One per server address: the grader runs many notebooks, each with its own server, in one process."""
-    key = os.environ.get("PINECONE_OPS_HOST", "")
+
+    One per server: the grader's checker grades notebook after notebook in one process, each
+    with its own local Pinecone (``PINECONE_OPS_HOST``), so a client cached for the first would
+    talk to a stopped server for the rest."""
+    key = (os.environ.get("PINECONE_OPS_HOST"), os.environ.get("PINECONE_OPS_ADMIN_KEY"))
     if key not in _ADMIN:
         try:
             from pinecone_ops import admin as _admin

@@ -192,7 +192,8 @@ def _apply(cell: NotebookNode, verdict: Verdict) -> None:
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
             if verdict.passed:   # the kernel's own error does not count; show it as text
-                kept.append(NotebookNode(output_type="stream", name="stderr",
+                # stdout, not stderr: nbgrader scores any stderr output as a failed cell
+                kept.append(NotebookNode(output_type="stream", name="stdout",
                                          text=f"[your kernel] {out.get('ename')}: {out.get('evalue')}\n"))
             else:
                 kept.append(out)

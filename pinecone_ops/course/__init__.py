@@ -21,6 +21,7 @@ from pinecone_ops.course.runtime import (
     require_api_key,
     set_server_options,
     start,
+    upsert_bytes,
 )
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "require_api_key",
     "set_server_options",
     "start",
+    "upsert_bytes",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pinecone_ops.connection import LOCAL_API_KEY
@@ -123,3 +123,13 @@ def record_bytes(record: Mapping[str, Any] | tuple) -> int:
         meta, sparse = record.get("metadata"), record.get("sparse_values")
     nnz = len(sparse["indices"]) if sparse else 0
     return units.record_bytes(len(str(rid).encode("utf-8")), len(values), metadata_bytes(meta), nnz)
+
+
+def upsert_bytes(documents: Sequence[Mapping[str, Any]]) -> int:
+    """Bytes of the request body ``index.documents.upsert(documents=...)`` sends: ``{"documents": [...]}``
+    encoded as compact JSON, as the SDK encodes it (orjson). This is what Pinecone's 2 MB limit on one
+    upsert request counts. Raises ``TypeError`` for a value JSON cannot hold (numpy or pandas types),
+    as the SDK does before sending."""
+    import orjson
+
+    return len(orjson.dumps({"documents": list(documents)}))
