@@ -37,6 +37,9 @@ class KernelError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __repr__(self) -> str:   # the base class's may read attributes the kernel never sent
+        return f"{self.kernel_type.rsplit('.', 1)[-1]}({self.message!r})"
+
 
 _ERROR_CLASSES: dict[str, type] = {}
 

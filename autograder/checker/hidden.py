@@ -31,6 +31,8 @@ class Verdict:
     internal: bool = False
     seconds: float = 0.0
     printed: str = ""
+    #: The number a passing block ends on (``check_filters(FILTERS)`` returning points): partial credit.
+    value: float | None = None
 
 
 def split_hidden(source: str) -> tuple[str, str | None]:
@@ -79,8 +81,10 @@ def run_hidden(source: str, channel: KernelChannel, label: str = "<hidden test>"
         for name in free_names(tree):
             with contextlib.suppress(KeyError):
                 namespace[name] = channel.lookup(name)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         with active(channel), contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
             exec(compile(tree, label, "exec"), namespace)  # noqa: S102 - the instructor's hidden block
+            result = eval(compile(ast.Expression(last.value), label, "eval"), namespace) if last else None
     except KernelError as exc:
         verdict = Verdict(False, exc.kernel_type.rsplit(".", 1)[-1], exc.message)
     except ChannelError as exc:
@@ -91,7 +95,8 @@ def run_hidden(source: str, channel: KernelChannel, label: str = "<hidden test>"
     except Exception as exc:  # noqa: BLE001 - any failure of the check is this cell's failure
         verdict = Verdict(False, type(exc).__name__, str(exc)[:2000])
     else:
-        verdict = Verdict(True)
+        points = result if type(result) in (int, float) else None   # a bool is not partial credit
+        verdict = Verdict(True, value=float(points) if points is not None else None)
     verdict.seconds = round(time.monotonic() - start, 3)
     verdict.printed = printed.getvalue()[-4000:]
     return verdict

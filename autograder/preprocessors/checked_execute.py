@@ -187,25 +187,36 @@ class CheckedExecute(GuardedExecute):
 
 
 def _apply(cell: NotebookNode, verdict: Verdict) -> None:
-    """The checker's verdict as the cell's outputs (nbgrader scores a cell with an error 0)."""
+    """The checker's verdict as the test cell's outputs, and nothing of the kernel's that nbgrader
+    would score.
+
+    nbgrader scores a code cell by its outputs, in order: an error or any stderr is 0, the first
+    ``execute_result`` that reads as a number is partial credit. Those could come from the kernel
+    (a forged message from a background thread, a warning on stderr), so the kernel's outputs are
+    kept only as what nbgrader does not score — text on stdout and ``display_data`` — and the
+    checker's verdict is appended: an error when the check failed, its number when a passing
+    hidden block ends in one (partial credit).
+    """
     kept = []
     for out in cell.get("outputs", []):
-        if out.get("output_type") == "error":
-            if verdict.passed:   # the kernel's own error does not count; show it as text
-                # stdout, not stderr: nbgrader scores any stderr output as a failed cell
-                kept.append(NotebookNode(output_type="stream", name="stdout",
-                                         text=f"[your kernel] {out.get('ename')}: {out.get('evalue')}\n"))
-            else:
-                kept.append(out)
+        kind = out.get("output_type")
+        if kind == "error":
+            kept.append(NotebookNode(output_type="stream", name="stdout",
+                                     text=f"[your kernel] {out.get('ename')}: {out.get('evalue')}\n"))
+        elif kind == "stream":
+            kept.append(NotebookNode(output_type="stream", name="stdout", text=out.get("text", "")))
+        elif kind == "execute_result":
+            kept.append(NotebookNode(output_type="display_data", data=out.get("data", {}),
+                                     metadata=out.get("metadata", {})))
         else:
             kept.append(out)
+    if verdict.printed:   # what the check printed to explain itself (the leak guard reads it too)
+        kept.append(NotebookNode(output_type="stream", name="stdout", text=verdict.printed))
+    if not verdict.passed:
+        ename = verdict.ename or CHECK_ENAME
+        kept.append(NotebookNode(output_type="error", ename=ename, evalue=verdict.evalue,
+                                 traceback=[f"{ename}: {verdict.evalue}"]))
+    elif verdict.value is not None:
+        kept.append(NotebookNode(output_type="execute_result", execution_count=cell.get("execution_count"),
+                                 data={"text/plain": repr(verdict.value)}, metadata={}))
     cell.outputs = kept
-    if not verdict.passed and not any(o.get("output_type") == "error" for o in kept):
-        ename = verdict.ename or CHECK_ENAME
-        cell.outputs.append(NotebookNode(output_type="error", ename=ename, evalue=verdict.evalue,
-                                         traceback=[f"{ename}: {verdict.evalue}"]))
-    elif not verdict.passed:
-        # the kernel's visible test already failed; the checker's reason goes after it
-        ename = verdict.ename or CHECK_ENAME
-        cell.outputs.append(NotebookNode(output_type="error", ename=ename, evalue=verdict.evalue,
-                                         traceback=[f"{ename}: {verdict.evalue}"]))

@@ -61,6 +61,20 @@ ip.input_transformers_cleanup.append(lambda lines: [l.replace("assert ", "pass  
                          "assert double(21) == 42 and double((1,)) == (1, 1)\n### END HIDDEN TESTS\n"),
     ("test", "t_triple", "### BEGIN HIDDEN TESTS\nassert triple(3) == 9, 'triple(3) should be 9'\n"
                          "### END HIDDEN TESTS\n"),
+    # forged scoring outputs: an execute_result and stderr sent into the running test cell
+    ("solution", "forger", """
+def _forge(parent):
+    time.sleep(0.2)
+    ip = get_ipython()
+    ip.kernel.session.send(ip.kernel.iopub_socket, "execute_result",
+                           {"execution_count": 1, "data": {"text/plain": "10"}, "metadata": {}}, parent=parent)
+    ip.kernel.session.send(ip.kernel.iopub_socket, "stream", {"name": "stderr", "text": "noise"}, parent=parent)
+def forge_soon():
+    threading.Thread(target=_forge, args=(get_ipython().kernel.get_parent(),), daemon=True).start()
+"""),
+    ("test", "t_forged", "forge_soon()\ntime.sleep(0.6)\n### BEGIN HIDDEN TESTS\nassert triple(2) == 6, 'triple(2)'\n"
+                         "### END HIDDEN TESTS\n"),
+    ("test", "t_partial", "### BEGIN HIDDEN TESTS\nhalf = double(1) / 4\nhalf\n### END HIDDEN TESTS\n"),
     # what the kernel can see of the grader, the course and the machine
     ("solution", "probe", """
 def _try(fn):
@@ -222,3 +236,27 @@ def test_limits_hold_and_nothing_survives(graded):
     disk = next(line for line in text["disk"].splitlines() if line.startswith("DISK")).split()
     assert int(disk[1]) <= 512 and disk[2] == "OSError"          # /tmp is a bounded tmpfs
     assert _leftovers() == []
+
+
+def test_outputs_the_kernel_forges_do_not_score(graded):
+    # a background thread in the kernel sends an execute_result ("10") and stderr into a test cell
+    # that the checker fails: the cell still scores 0, the only error is the checker's
+    from nbgrader.utils import determine_grade
+
+    cell = graded["cells"]["t_forged"]
+    assert not graded["verdicts"]["t_forged"]["passed"]
+    kinds = [o.get("output_type") for o in cell.outputs]
+    # the forgery did land in the cell (kept as display data and text, which nbgrader does not score)
+    assert any(o.get("output_type") == "display_data" and o["data"].get("text/plain") == "10" for o in cell.outputs)
+    assert any("noise" in o.get("text", "") for o in cell.outputs)
+    assert "execute_result" not in kinds and not any(o.get("name") == "stderr" for o in cell.outputs)
+    assert determine_grade(cell)[0] == 0
+
+
+def test_a_passing_block_ending_in_a_number_is_partial_credit(graded):
+    from nbgrader.utils import determine_grade
+
+    assert graded["verdicts"]["t_partial"]["passed"]
+    cell = graded["cells"]["t_partial"]
+    cell.metadata["nbgrader"]["points"] = 1
+    assert determine_grade(cell)[0] == 0.5
