@@ -136,6 +136,25 @@ def unpaste(data: bytes) -> tuple[bytes, list[str]]:
     return (json.dumps(nb, ensure_ascii=False).encode() if notes else data), notes
 
 
+def forget_unknown_ids(data: bytes, known: set[str]) -> tuple[bytes, list[str]]:
+    """A notebook whose nbgrader cells all carry ids the course defines, and a note per other one.
+
+    A cell whose ``grade_id`` the course does not know (renamed in the cell toolbar, or made by a
+    student) would make nbgrader refuse the whole notebook; it loses its nbgrader metadata and runs
+    as ordinary code, and the course's own cell, missing now, is put back by nbgrader."""
+    nb = json.loads(data)
+    notes: list[str] = []
+    for number, cell in enumerate(nb.get("cells", []), start=1):
+        meta = cell.get("metadata")
+        grading = meta.get("nbgrader") if isinstance(meta, dict) else None
+        grade_id = grading.get("grade_id") if isinstance(grading, dict) else None
+        if isinstance(grading, dict) and grade_id not in known:
+            del meta["nbgrader"]
+            notes.append(f"cell {number} carries a grade id the course does not define ({str(grade_id)[:40]!r}): "
+                         "it runs as ordinary code, and the course's own cell was restored")
+    return (json.dumps(nb, ensure_ascii=False).encode() if notes else data), notes
+
+
 def collect(root: Path, wanted: list[str], notebooks: dict[str, list[str]],
             pattern: str) -> tuple[list[Job], list[str]]:
     """Jobs for every (student, assignment) found under ``root``, plus files nobody claims."""

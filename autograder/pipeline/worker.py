@@ -24,7 +24,7 @@ import nbformat
 
 from autograder import preprocessors
 
-from . import leaks, tamper, warm
+from . import importer, leaks, tamper, warm
 from .coursedir import child_env, make_scratch, wrapper_config
 from .options import GradeOptions
 from .process_limits import MARKER, Outcome
@@ -46,6 +46,7 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
         result.reasons.append(job.invalid)
     else:
         scratch = opts.out / ".grading" / "scratch" / job.assignment / job.student
+        _forget_unknown_cells(job, template, result)
         make_scratch(template, course, scratch, {job.student: job.notebooks})
         for name, data in job.stamps.items():   # nbgrader reads timestamp.txt (late penalties)
             (scratch / "submitted" / job.student / job.assignment / name).write_bytes(data)
@@ -56,6 +57,17 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
             result.feedback = _publish(job, template, scratch, opts, result)
     result.seconds = round(time.monotonic() - start, 2)
     return result
+
+
+def _forget_unknown_cells(job: Job, template: Template, result: GradeResult) -> None:
+    """Cells with grade ids the course does not define run as ordinary code (noted, flagged)."""
+    for name, data in list(job.notebooks.items()):
+        release = nbformat.read(template.release(name), as_version=4)
+        known = {c.metadata["nbgrader"]["grade_id"] for c in release.cells
+                 if "grade_id" in c.metadata.get("nbgrader", {})}
+        job.notebooks[name], notes = importer.forget_unknown_ids(data, known)
+        result.reasons += notes
+        result.review += notes
 
 
 def _scan_tamper(job: Job, template: Template, result: GradeResult) -> None:

@@ -110,6 +110,10 @@ def cases(assignment: str, source_path: Path, release_path: Path) -> list[Case]:
     deleted = copy.deepcopy(good)
     del deleted.cells[_first_test(deleted)]
     out.append(Case("ref-deleted-test", name, dump(deleted), "max", tamper=True))
+    renamed = copy.deepcopy(good)   # the grade id changed in the cell toolbar: graded on the course's cell
+    renamed.cells[_first_test(renamed)].metadata["nbgrader"]["grade_id"] = "my-renamed-test"
+    out.append(Case("ref-renamed-test", name, dump(renamed), "max", tamper=True,
+                    reason="grade id the course does not define"))
     edited = copy.deepcopy(good)
     edited.cells[_first_test(edited)].source = "pass  # tests are for other people"
     out.append(Case("ref-edited-test", name, dump(edited), "max", tamper=True))

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.lms import DEFAULT_PATTERN
-from autograder.pipeline.importer import _norm, collect, extract_zip, safe_id, unpaste
+from autograder.pipeline.importer import _norm, collect, extract_zip, forget_unknown_ids, safe_id, unpaste
 
 NAMES = {"phase1": ["phase1"], "phase2": ["phase2"]}
 NB = nbformat.writes(new_notebook(cells=[new_code_cell("x = 1")]))
@@ -133,3 +133,17 @@ def test_nbgrader_collect_stamps_travel_with_the_submission(tmp_path):
     assert by["alice"].stamps == {"timestamp.txt": b"2026-12-04 10:00:00.000000 UTC",
                                   "submission_secret.txt": b"s3cr3t"}
     assert by["bob"].stamps == {}
+
+
+def test_cells_with_grade_ids_the_course_does_not_define_run_as_ordinary_code():
+    nb = new_notebook(cells=[new_code_cell("a = 1"), new_code_cell("b = 2"), new_code_cell("c = 3")])
+    nb.cells[0].metadata["nbgrader"] = {"grade_id": "known", "grade": True}
+    nb.cells[1].metadata["nbgrader"] = {"grade_id": "renamed", "grade": True}
+    nb.cells[2].metadata["nbgrader"] = {"grade": True}            # no id at all
+    data = nbformat.writes(nb).encode()
+    out, notes = forget_unknown_ids(data, {"known"})
+    cells = json.loads(out)["cells"]
+    assert "nbgrader" in cells[0]["metadata"] and "nbgrader" not in cells[1]["metadata"]
+    assert "nbgrader" not in cells[2]["metadata"]
+    assert len(notes) == 2 and "cell 2" in notes[0] and "'renamed'" in notes[0]
+    assert forget_unknown_ids(data, {"known", "renamed", None}) == (data, [])   # nothing to change
