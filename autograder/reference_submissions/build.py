@@ -114,6 +114,11 @@ def cases(assignment: str, source_path: Path, release_path: Path) -> list[Case]:
     renamed.cells[_first_test(renamed)].metadata["nbgrader"]["grade_id"] = "my-renamed-test"
     out.append(Case("ref-renamed-test", name, dump(renamed), "max", tamper=True,
                     reason="grade id the course does not define"))
+    pasted = copy.deepcopy(good)    # JupyterLab's copy and paste keeps the nbgrader metadata
+    at = _first_test(pasted)
+    pasted.cells.insert(at + 1, copy.deepcopy(pasted.cells[at]))
+    pasted.cells[at + 1]["id"] = "pasted-copy"
+    out.append(Case("ref-pasted-test", name, dump(pasted), "max", reason="pasted copy"))
     edited = copy.deepcopy(good)
     edited.cells[_first_test(edited)].source = "pass  # tests are for other people"
     out.append(Case("ref-edited-test", name, dump(edited), "max", tamper=True))
