@@ -20,14 +20,17 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import msgspec
+if TYPE_CHECKING:
+    from pinecone.models.backups.list import BackupList
+    from pinecone.models.collections.list import CollectionList
+    from pinecone.models.pagination import Page, Paginator
+
 from pinecone import Pinecone
-from pinecone.errors import NotFoundError, PineconeValueError
-from pinecone.models.backups.list import BackupList
-from pinecone.models.collections.list import CollectionList
-from pinecone.models.pagination import Page, Paginator
+
+# SDK-10-only modules (pinecone.errors, pinecone.models.*, msgspec) are imported where they are used,
+# so that the name mapping and connection.backend_name() import under SDK 9 too (scripts/test-sdk9).
 
 #: Pinecone's limit on index and collection names.
 MAX_NAME_LENGTH = 45
@@ -38,6 +41,13 @@ MAX_SLUG_LENGTH = 16
 _SLUG_HASH = 6
 _VALID_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 _EXACT_SLUG = re.compile(rf"^[a-z0-9]{{1,{MAX_SLUG_LENGTH}}}$")
+
+
+def _value_error(message: str) -> Exception:
+    """The SDK's own error for a name it would refuse client-side."""
+    from pinecone.errors import PineconeValueError
+
+    return PineconeValueError(message)
 
 
 def learner_id(environ: Mapping[str, str] | None = None) -> str:
@@ -87,11 +97,11 @@ class NameMap:
     def to_cloud(self, name: str) -> str:
         """``films`` → ``po-alice-films``; refuses names Pinecone would refuse, or too long with the prefix."""
         if not isinstance(name, str) or not _VALID_NAME.match(name):
-            raise PineconeValueError(
+            raise _value_error(
                 f"Invalid name {name!r}: index and collection names are lowercase letters, digits "
                 "and '-', and cannot start or end with '-'.")
         if len(name) > self.max_length:
-            raise PineconeValueError(
+            raise _value_error(
                 f"Name {name!r} is {len(name)} characters; in cloud mode your names get the prefix "
                 f"{self.prefix!r} and Pinecone allows {MAX_NAME_LENGTH} in all, so yours may have at "
                 f"most {self.max_length}.")
@@ -105,6 +115,8 @@ class NameMap:
 
     def show(self, model: Any, attr: str = "name") -> Any:
         """A copy of an SDK model with its ``attr`` name unprefixed (others' names untouched)."""
+        import msgspec
+
         value = getattr(model, attr, None)
         mine = self.from_cloud(value) if isinstance(value, str) else None
         return model if mine is None else msgspec.structs.replace(model, **{attr: mine})
@@ -139,6 +151,8 @@ class _LearnerIndexes:
 
     def list(self, *, limit: int | None = None, pagination_token: str | None = None) -> Paginator[Any]:
         """This learner's indexes only, names without the prefix."""
+        from pinecone.models.pagination import Page, Paginator
+
         def fetch_page(token: str | None) -> Page[Any]:
             mine = [self._names.show(m) for m in self._raw.list(pagination_token=token)
                     if self._names.from_cloud(m.name) is not None]
@@ -160,6 +174,8 @@ class _LearnerIndexes:
 
 def _mapped(paginator: Any, fn: Callable[[Any], Any]) -> Paginator[Any]:
     """A paginator over ``paginator``'s pages with ``fn`` applied to each item."""
+    from pinecone.models.pagination import Page, Paginator
+
     pages = iter(paginator.pages())
 
     def fetch_page(token: str | None) -> Page[Any]:
@@ -183,6 +199,8 @@ class _LearnerCollections:
 
     def list(self) -> CollectionList:
         """This learner's collections only, names without the prefix."""
+        from pinecone.models.collections.list import CollectionList
+
         return CollectionList([self._names.show(c) for c in self._raw.list()
                                if self._names.from_cloud(c.name) is not None])
 
@@ -206,6 +224,8 @@ class _LearnerBackups:
         return self._show(self._raw.create(index_name=self._names.to_cloud(index_name), **kwargs))
 
     def list(self, *, index_name: str | None = None, **kwargs: Any) -> BackupList:
+        from pinecone.models.backups.list import BackupList
+
         cloud = None if index_name is None else self._names.to_cloud(index_name)
         page = self._raw.list(index_name=cloud, **kwargs)
         mine = [self._show(b) for b in page if self._names.from_cloud(b.source_index_name) is not None]
@@ -277,7 +297,7 @@ class LearnerPinecone(Pinecone):
         if name and not host:
             host = self._learner_indexes.describe(name).host
             if host is None:
-                raise PineconeValueError(f"Index {name!r} has no host yet; wait until it is Ready.")
+                raise _value_error(f"Index {name!r} has no host yet; wait until it is Ready.")
         return super().index(host=host, grpc=grpc, pool_threads=pool_threads)
 
     def create_index_from_backup(self, *, name: str, backup_id: str, timeout: int | None = None,
@@ -300,6 +320,8 @@ class LearnerPinecone(Pinecone):
         An index with deletion protection is kept and named in the report with the call that lifts it.
         Backups are kept (they are restorable copies; delete them with ``pc.backups.delete``).
         """
+        from pinecone.errors import NotFoundError
+
         report = CleanupReport(self.names.prefix)
         raw_indexes, raw_collections = super().indexes, super().collections
         for model in list(raw_indexes.list()):

@@ -68,8 +68,6 @@ def connect(api_key: str | None = None, **kwargs: Any):
     """
     from pinecone import Pinecone
 
-    from pinecone_ops.cloud import LearnerPinecone
-
     if _wants_cloud():
         key = api_key or os.environ.get("PINECONE_API_KEY")
         if not key:
@@ -77,6 +75,8 @@ def connect(api_key: str | None = None, **kwargs: Any):
                 "PINECONE_OPS_BACKEND=pinecone selects real Pinecone, but PINECONE_API_KEY is not set. "
                 "Export your key (never paste it into a notebook), or unset PINECONE_OPS_BACKEND to use "
                 "the local Pinecone.")
+        from pinecone_ops.cloud import LearnerPinecone
+
         return LearnerPinecone(api_key=key, **kwargs)
     key = api_key or os.environ.get("PINECONE_API_KEY") or LOCAL_API_KEY
     return Pinecone(api_key=key, host=_local_url(), **kwargs)
