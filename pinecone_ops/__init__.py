@@ -8,12 +8,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["connect", "__version__"]
+__all__ = ["connect", "cleanup_cloud", "__version__"]
 
 
 def __getattr__(name: str):
     # Lazy so that `import pinecone_ops` stays cheap (the CLI, pricing, widgets).
-    if name in {"connect", "local_server", "admin"}:
+    if name in {"connect", "local_server", "admin", "cleanup_cloud"}:
         from pinecone_ops import connection
 
         return getattr(connection, name)

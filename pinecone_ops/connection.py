@@ -3,7 +3,9 @@
 * default: a local Pinecone started once per process in a background thread on a free loopback
   port (stopped at exit);
 * ``PINECONE_OPS_HOST=http://127.0.0.1:5080``: a standalone server (``pinecone-ops serve``);
-* ``PINECONE_OPS_BACKEND=pinecone`` **and** ``PINECONE_API_KEY``: real Pinecone (explicit opt-in).
+* ``PINECONE_OPS_BACKEND=pinecone`` **and** ``PINECONE_API_KEY``: real Pinecone (explicit opt-in),
+  through :class:`pinecone_ops.cloud.LearnerPinecone`, which prefixes index names per learner
+  (:func:`cleanup_cloud` deletes them).
 
 :func:`admin` returns a small client over the server's ``/_ops/`` HTTP API (request log, ledger,
 reset, options); it works the same for the embedded and a standalone server, so graders never
@@ -60,7 +62,9 @@ def _local_url() -> str:
 def connect(api_key: str | None = None, **kwargs: Any):
     """An official ``pinecone.Pinecone`` client bound to the Pinecone this environment selects.
 
-    Extra keyword arguments go to ``pinecone.Pinecone`` (e.g. ``retry_config``).
+    Extra keyword arguments go to ``pinecone.Pinecone`` (e.g. ``retry_config``). In cloud mode the
+    client is a :class:`pinecone_ops.cloud.LearnerPinecone` (a ``Pinecone`` whose index names are
+    prefixed per learner; ``learner=`` overrides ``PINECONE_OPS_LEARNER``).
     """
     from pinecone import Pinecone
 
@@ -71,7 +75,9 @@ def connect(api_key: str | None = None, **kwargs: Any):
                 "PINECONE_OPS_BACKEND=pinecone selects real Pinecone, but PINECONE_API_KEY is not set. "
                 "Export your key (never paste it into a notebook), or unset PINECONE_OPS_BACKEND to use "
                 "the local Pinecone.")
-        return Pinecone(api_key=key, **kwargs)
+        from pinecone_ops.cloud import LearnerPinecone
+
+        return LearnerPinecone(api_key=key, **kwargs)
     key = api_key or os.environ.get("PINECONE_API_KEY") or LOCAL_API_KEY
     return Pinecone(api_key=key, host=_local_url(), **kwargs)
 
@@ -79,11 +85,31 @@ def connect(api_key: str | None = None, **kwargs: Any):
 def backend_name() -> str:
     """Which Pinecone :func:`connect` talks to, for notebook banners."""
     if _wants_cloud():
-        return "Pinecone cloud"
+        from pinecone_ops.cloud import learner_id, learner_prefix
+
+        try:
+            return f"Pinecone cloud (your index names are prefixed {learner_prefix(learner_id())!r})"
+        except (RuntimeError, ValueError) as exc:
+            return f"Pinecone cloud ({exc})"
     url = _standalone_url()
     if url:
         return f"local Pinecone (standalone, {url})"
     return f"local Pinecone (embedded, {local_server().url})"
+
+
+def cleanup_cloud(api_key: str | None = None, **kwargs: Any):
+    """Delete this learner's indexes and collections in real Pinecone (only those with the prefix).
+
+    Returns a :class:`pinecone_ops.cloud.CleanupReport` (printed too); indexes with deletion
+    protection are kept and named with the call that lifts it. Refuses in local mode.
+    """
+    if not _wants_cloud():
+        raise RuntimeError("cleanup_cloud() is for real Pinecone (PINECONE_OPS_BACKEND=pinecone); the local "
+                           "Pinecone starts empty in every notebook and needs no cleanup.")
+    pc = connect(api_key, **kwargs)
+    report = pc.cleanup()
+    print(report)
+    return report
 
 
 class Admin:

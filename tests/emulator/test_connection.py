@@ -45,7 +45,7 @@ def test_cloud_needs_explicit_key(monkeypatch):
     monkeypatch.delenv("PINECONE_API_KEY", raising=False)
     with pytest.raises(RuntimeError, match="PINECONE_API_KEY is not set"):
         connection.connect()
-    assert connection.backend_name() == "Pinecone cloud"
+    assert connection.backend_name().startswith("Pinecone cloud (your index names are prefixed 'po-")
     with pytest.raises(RuntimeError, match="admin\\(\\) needs the local Pinecone"):
         connection.admin()
 
