@@ -161,7 +161,8 @@ def pinecone_message(env: dict[str, str]) -> str:
     """One line on which Pinecone the notebooks will talk to (mirrors connect()'s rules)."""
     if env.get("PINECONE_OPS_BACKEND") == "pinecone":
         if env.get("PINECONE_API_KEY"):
-            return "REAL Pinecone (PINECONE_OPS_BACKEND=pinecone): calls are billed to your project"
+            return ("REAL Pinecone (PINECONE_OPS_BACKEND=pinecone): calls are billed to your project; your index "
+                    "names are prefixed per learner, pinecone_ops.cleanup_cloud() deletes yours (docs/lab.md)")
         return ("PINECONE_OPS_BACKEND=pinecone but PINECONE_API_KEY is not set: export the key, or "
                 "unset PINECONE_OPS_BACKEND to use the local Pinecone")
     if env.get("PINECONE_OPS_HOST"):
