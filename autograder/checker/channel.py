@@ -37,6 +37,9 @@ class KernelError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __repr__(self) -> str:   # as the kernel would show it: ValueError('...'), not KernelValueError
+        return f"{self.kernel_type.rsplit('.', 1)[-1]}({self.message!r})"
+
 
 _ERROR_CLASSES: dict[str, type] = {}
 

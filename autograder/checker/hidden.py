@@ -12,6 +12,7 @@ import ast
 import builtins
 import contextlib
 import io
+import math
 import time
 from dataclasses import dataclass
 
@@ -31,6 +32,9 @@ class Verdict:
     internal: bool = False
     seconds: float = 0.0
     printed: str = ""
+    #: The block's last expression when it is a number: nbgrader's partial credit (as the cell's
+    #: execute_result would have been, had the block run in the kernel).
+    score: float | None = None
 
 
 def split_hidden(source: str) -> tuple[str, str | None]:
@@ -73,14 +77,18 @@ def run_hidden(source: str, channel: KernelChannel, label: str = "<hidden test>"
     """Run ``source`` (a hidden block) against the kernel behind ``channel``."""
     start = time.monotonic()
     printed = io.StringIO()
+    value = None
     try:
         tree = ast.parse(source, label)
         namespace: dict = {"__name__": "__hidden_test__", "__builtins__": builtins}
         for name in free_names(tree):
             with contextlib.suppress(KeyError):
                 namespace[name] = channel.lookup(name)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         with active(channel), contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
             exec(compile(tree, label, "exec"), namespace)  # noqa: S102 - the instructor's hidden block
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), label, "eval"), namespace)  # noqa: S307
     except KernelError as exc:
         verdict = Verdict(False, exc.kernel_type.rsplit(".", 1)[-1], exc.message)
     except ChannelError as exc:
@@ -92,6 +100,8 @@ def run_hidden(source: str, channel: KernelChannel, label: str = "<hidden test>"
         verdict = Verdict(False, type(exc).__name__, str(exc)[:2000])
     else:
         verdict = Verdict(True)
+        if type(value) in (int, float) and math.isfinite(value):
+            verdict.score = float(value)
     verdict.seconds = round(time.monotonic() - start, 3)
     verdict.printed = printed.getvalue()[-4000:]
     return verdict

@@ -190,14 +190,25 @@ def _apply(cell: NotebookNode, verdict: Verdict) -> None:
     """The checker's verdict as the cell's outputs (nbgrader scores a cell with an error 0)."""
     kept = []
     for out in cell.get("outputs", []):
+        if out.get("output_type") == "execute_result":   # never the kernel's partial credit
+            out = NotebookNode(output_type="display_data", data=out.get("data", {}),
+                               metadata=out.get("metadata", {}))
+        if verdict.passed and out.get("output_type") == "stream" and out.get("name") == "stderr":
+            out = NotebookNode(output_type="stream", name="stdout", text=out.get("text", ""))  # nbgrader: 0
         if out.get("output_type") == "error":
-            if verdict.passed:   # the kernel's own error does not count; show it as text
-                kept.append(NotebookNode(output_type="stream", name="stderr",
+            if verdict.passed:   # the kernel's own error does not count; show it as text (stdout:
+                # nbgrader scores any stderr 0)
+                kept.append(NotebookNode(output_type="stream", name="stdout",
                                          text=f"[your kernel] {out.get('ename')}: {out.get('evalue')}\n"))
             else:
                 kept.append(out)
         else:
             kept.append(out)
+    if verdict.printed.strip():     # what the check printed (e.g. partial credit, item by item)
+        kept.append(NotebookNode(output_type="stream", name="stdout", text=verdict.printed))
+    if verdict.passed and verdict.score is not None:   # nbgrader's partial credit
+        kept.append(NotebookNode(output_type="execute_result", execution_count=None, metadata={},
+                                 data={"text/plain": repr(verdict.score)}))
     cell.outputs = kept
     if not verdict.passed and not any(o.get("output_type") == "error" for o in kept):
         ename = verdict.ename or CHECK_ENAME
