@@ -12,6 +12,7 @@ import ast
 import builtins
 import contextlib
 import io
+import math
 import time
 from dataclasses import dataclass
 
@@ -95,7 +96,8 @@ def run_hidden(source: str, channel: KernelChannel, label: str = "<hidden test>"
     except Exception as exc:  # noqa: BLE001 - any failure of the check is this cell's failure
         verdict = Verdict(False, type(exc).__name__, str(exc)[:2000])
     else:
-        points = result if type(result) in (int, float) else None   # a bool is not partial credit
+        # a bool is not partial credit, and nan or inf is no number of points
+        points = result if type(result) in (int, float) and math.isfinite(result) else None
         verdict = Verdict(True, value=float(points) if points is not None else None)
     verdict.seconds = round(time.monotonic() - start, 3)
     verdict.printed = printed.getvalue()[-4000:]

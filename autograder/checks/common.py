@@ -124,6 +124,25 @@ def kernel_env(name: str, value: str | None) -> Iterator[None]:
         ch.call("pinecone_ops.kernel_bridge:set_env", name, old)
 
 
+def notebook_key(*objs: Any) -> tuple:
+    """A key for work a check caches between the test cells of one graded notebook: the
+    notebook's own local Pinecone (the grader starts one per notebook, so no other learner's
+    cache entry matches) and each object's identity *in the kernel* (a handle is new in every
+    cell; the object it stands for is not)."""
+    ch = _channel.current()
+    ids = tuple(ch.call("builtins:id", o) if ch is not None and isinstance(o, _channel.Handle) else id(o)
+                for o in objs)
+    return (os.environ.get("PINECONE_OPS_HOST"), os.environ.get("PINECONE_OPS_ADMIN_KEY"), *ids)
+
+
+def error_name(exc: BaseException) -> str:
+    """The name of an exception's class as the learner knows it (``ValueError``, ``NotFoundError``),
+    also for one raised in the kernel (which arrives here as a ``Kernel…`` stand-in)."""
+    if isinstance(exc, _channel.KernelError):
+        return exc.kernel_type.rsplit(".", 1)[-1]
+    return type(exc).__name__
+
+
 def kind(obj: Any) -> str:
     """``module.Qualname`` of ``obj``'s type (for an object in the student's kernel, as it reports)."""
     return obj.kernel_type if isinstance(obj, _channel.Handle) else type_name(obj)
@@ -137,17 +156,15 @@ def is_kind(obj: Any, *names: str) -> bool:
     return any(f"{c.__module__}.{c.__qualname__}" in names for c in type(obj).__mro__)
 
 
-_ADMIN: dict[tuple[str | None, str | None], Any] = {}
+#: Admin clients by the server the environment selects: the grader serves each notebook from a
+#: fresh local Pinecone of its own (``PINECONE_OPS_HOST``/``PINECONE_OPS_ADMIN_KEY`` change).
+_ADMIN: dict[tuple, Any] = {}
 
 
 def admin():
-    """The local Pinecone's admin client, or None when the backend has no admin API (real Pinecone).
-
-    One per server: the grader's checker grades notebook after notebook in one process, each
-    with its own local Pinecone (``PINECONE_OPS_HOST``), so a client cached for the first would
-    talk to a stopped server for the rest."""
-    key = (os.environ.get("PINECONE_OPS_HOST"), os.environ.get("PINECONE_OPS_ADMIN_KEY"))
-    if key not in _ADMIN:
+    """The local Pinecone's admin client, or None when the backend has no admin API (real Pinecone)."""
+    where = tuple(os.environ.get(k) for k in ("PINECONE_OPS_BACKEND", "PINECONE_OPS_HOST", "PINECONE_OPS_ADMIN_KEY"))
+    if where not in _ADMIN:
         try:
             from pinecone_ops import admin as _admin
 
@@ -155,8 +172,13 @@ def admin():
             adm.requests(since=2**62)  # reachable?
         except Exception:  # real Pinecone: no admin API
             adm = None
-        _ADMIN[key] = adm
-    return _ADMIN[key]
+        for stale in list(_ADMIN):   # an earlier notebook's server is gone
+            old = _ADMIN.pop(stale)
+            if old is not None:
+                with contextlib.suppress(Exception):
+                    old.close()
+        _ADMIN[where] = adm
+    return _ADMIN[where]
 
 
 def last_seq() -> int:

@@ -10,12 +10,14 @@ import zlib
 from autograder.checks.common import (
     admin,
     client,
+    error_name,
     expect,
     fresh_name,
     log_available,
     property_test_imports,
     raises,
     set_options,
+    student_client,
     watch,
 )
 
@@ -166,7 +168,7 @@ def check_validate_record(validate_record) -> None:
     for what, rec in _invalid_cases():
         exc = raises(validate_record, rec, DIM)
         expect(exc is not None, f"validate_record accepted {what}; Pinecone would reject it")
-        expect(isinstance(exc, ValueError), f"for {what}, raise ValueError (got {type(exc).__name__}: {exc})")
+        expect(isinstance(exc, ValueError), f"for {what}, raise ValueError (got {error_name(exc)}: {exc})")
 
     ascii_id = st.text(alphabet=string.ascii_letters + string.digits + "-_#:", min_size=1, max_size=40)
     scalar = st.one_of(st.text(max_size=20), st.integers(-10**6, 10**6), st.booleans(),
@@ -209,6 +211,13 @@ def _ledger_namespaces(index_name: str) -> dict:
     return ((report or {}).get("indexes", {}).get(index_name) or {}).get("namespaces", {})
 
 
+def _their_index(name: str):
+    """Index ``name`` as an object of the learner's kernel, for their functions (its host as the
+    kernel sees it: the grader's own address is not theirs)."""
+    theirs = student_client()
+    return theirs.Index(host=theirs.describe_index(name).host)
+
+
 def check_tenants(upsert_tenant, search_tenant) -> None:
     """Isolation by namespace: only the tenant's records, and a query costs what the tenant's own data costs."""
     from pinecone import ServerlessSpec
@@ -216,7 +225,7 @@ def check_tenants(upsert_tenant, search_tenant) -> None:
     pc = client()
     name = fresh_name("chk-tenants")
     pc.create_index(name=name, dimension=8, metric="cosine", spec=ServerlessSpec(cloud="aws", region="us-east-1"))
-    index = pc.Index(host=pc.describe_index(name).host)
+    index = _their_index(name)
     # Meter the classroom-sized data as if it were production-sized: globex's ~4 KB become ~1 GB.
     scaled = set_options(meter_scale=250_000.0)
     try:
@@ -258,11 +267,11 @@ def check_wait_until_visible(wait_until_visible) -> None:
     pc = client()
     name = fresh_name("chk-wait")
     pc.create_index(name=name, dimension=4, metric="cosine", spec=ServerlessSpec(cloud="aws", region="us-east-1"))
-    index = pc.Index(host=pc.describe_index(name).host)
+    index, theirs = pc.Index(host=pc.describe_index(name).host), _their_index(name)
     try:
         t0 = time.monotonic()
         with watch(index=name) as log:
-            exc = raises(wait_until_visible, index, ["never-written-1", "never-written-2"], namespace="", timeout=1.5)
+            exc = raises(wait_until_visible, theirs, ["never-written-1", "never-written-2"], namespace="", timeout=1.5)
         elapsed = time.monotonic() - t0
         expect(isinstance(exc, TimeoutError), f"waiting for ids that never appear must raise TimeoutError after "
                f"`timeout` seconds; got {exc!r}")
@@ -276,7 +285,7 @@ def check_wait_until_visible(wait_until_visible) -> None:
             ids = [f"lag-{i}" for i in range(30)]
             index.upsert(vectors=[(i, [1.0, 0.5, 0.25, float(k + 1)]) for k, i in enumerate(ids)], namespace="fresh")
             with watch(index=name) as log:
-                exc = raises(wait_until_visible, index, ids, namespace="fresh", timeout=15)
+                exc = raises(wait_until_visible, theirs, ids, namespace="fresh", timeout=15)
             expect(exc is None, f"wait_until_visible raised {exc!r} while the records were on their way")
             seen = index.fetch(ids=ids, namespace="fresh").vectors
             expect(len(seen) == len(ids), f"wait_until_visible returned before all records were visible "

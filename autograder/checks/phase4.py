@@ -10,7 +10,16 @@ import contextlib
 import random
 from collections.abc import Callable, Iterator
 
-from autograder.checks.common import client, close, expect, fresh_name, log_available, watch
+from autograder.checks.common import (
+    client,
+    close,
+    error_name,
+    expect,
+    fresh_name,
+    log_available,
+    student_client,
+    watch,
+)
 
 SECONDS_PER_MONTH = 730 * 3600
 
@@ -78,7 +87,10 @@ def check_drn(drn_shards: Callable, drn_replicas: Callable) -> None:
 
 @contextlib.contextmanager
 def _pod_index(make_legacy_pod_index: Callable, **configure) -> Iterator[str]:
-    """A fresh p1.x1 legacy pod index (configured with ``configure``), deleted afterwards."""
+    """A fresh p1.x1 legacy pod index (configured with ``configure``), deleted afterwards.
+
+    The learner's functions get a client of their own kernel (``student_client()``); the check's
+    own ``client()`` sets up and reads the truth."""
     name = make_legacy_pod_index(fresh_name("grade-pods"), "p1.x1")
     pc = client()
     try:
@@ -98,9 +110,9 @@ def _configures(log: list[dict]) -> list[dict]:
 def check_scale_for_launch(scale_for_launch: Callable, make_legacy_pod_index: Callable) -> None:
     """3 replicas and x2, done in place with configure calls that succeeded."""
     with _pod_index(make_legacy_pod_index) as name:
-        pc = client()
+        pc, theirs = client(), student_client()
         with watch(name) as log:
-            scale_for_launch(pc, name)
+            scale_for_launch(theirs, name)
         dep = pc.describe_index(name).deployment
         expect(dep.pod_type == "p1.x2", f"after scale_for_launch a p1.x1 index should be p1.x2, it is {dep.pod_type}")
         expect(dep.replicas == 3, f"after scale_for_launch the index should have 3 replicas, it has {dep.replicas}")
@@ -114,12 +126,12 @@ def check_scale_for_launch(scale_for_launch: Callable, make_legacy_pod_index: Ca
 def check_refused_changes(refused_changes: Callable, make_legacy_pod_index: Callable) -> None:
     """Both refusals attempted, caught, reported with their status codes; the index unchanged."""
     with _pod_index(make_legacy_pod_index, pod_type="p1.x2") as name:
-        pc = client()
+        pc, theirs = client(), student_client()
         with watch(name) as log:
             try:
-                got = refused_changes(pc, name)
+                got = refused_changes(theirs, name)
             except Exception as exc:  # the learner must catch it
-                raise AssertionError(f"refused_changes let a {type(exc).__name__} escape: catch the refusal and "
+                raise AssertionError(f"refused_changes let a {error_name(exc)} escape: catch the refusal and "
                                      "return its status code") from None
         expect(isinstance(got, dict) and set(got) >= {"shrink", "change_type"},
                "refused_changes should return {'shrink': status, 'change_type': status}")
@@ -141,12 +153,12 @@ def check_refused_changes(refused_changes: Callable, make_legacy_pod_index: Call
 def check_protect(protect: Callable, make_legacy_pod_index: Callable) -> None:
     """Protection enabled before a delete that Pinecone refused with 403; the index survives."""
     with _pod_index(make_legacy_pod_index) as name:
-        pc = client()
+        pc, theirs = client(), student_client()
         with watch(name) as log:
             try:
-                got = protect(pc, name)
+                got = protect(theirs, name)
             except Exception as exc:
-                raise AssertionError(f"protect let a {type(exc).__name__} escape: catch the refused delete") from None
+                raise AssertionError(f"protect let a {error_name(exc)} escape: catch the refused delete") from None
         expect(pc.has_index(name), "the index was deleted: enable deletion protection before trying to delete")
         expect(pc.describe_index(name).deletion_protection == "enabled", "deletion protection is not enabled")
         expect(got == 403, f"protect should return the refused delete's status code (403), got {got!r}")
@@ -160,7 +172,7 @@ def check_after_launch(after_launch: Callable, make_legacy_pod_index: Callable) 
     """Replicas scaled down to 1 in place, and the reported count returned."""
     with _pod_index(make_legacy_pod_index, replicas=4) as name:
         pc = client()
-        got = after_launch(pc, name)
+        got = after_launch(student_client(), name)
         dep = pc.describe_index(name).deployment
         expect(dep.replicas == 1, f"after_launch should leave 1 replica, the index has {dep.replicas}")
         expect(got == 1, f"after_launch should return the replica count describe_index reports (1), got {got!r}")

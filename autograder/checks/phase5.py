@@ -13,7 +13,21 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from autograder.checks.common import admin, client, close, expect, fresh_name, raises
+from autograder.checks.common import (
+    admin,
+    client,
+    close,
+    error_name,
+    expect,
+    fresh_name,
+    is_kind,
+    kernel_new,
+    notebook_key,
+    raises,
+    student_client,
+)
+
+FIGURE = "matplotlib.figure.Figure"
 
 SECONDS_PER_MONTH = 730 * 3600
 #: Namespace size multiplier the notebook meters the workload with (see the notebook's text).
@@ -86,7 +100,7 @@ def check_monthly_bill(monthly_bill: Callable) -> None:
     err = raises(monthly_bill, 1.0, 1, 1, plan="platinum")
     expect(isinstance(err, ValueError),
            f"monthly_bill(..., plan='platinum') should raise ValueError naming the plans; it "
-           f"{'raised ' + type(err).__name__ if err else 'returned a number'}.")
+           f"{'raised ' + error_name(err) if err else 'returned a number'}.")
 
 
 # -- pods -----------------------------------------------------------------------------------------
@@ -126,9 +140,6 @@ def expected_break_even(namespace_gb: float, drn_monthly: float, ru_price: float
 
 def check_break_even(break_even_qps: Callable, plot_crossover: Callable) -> None:
     """Break-even on unseen sizes (incl. the 0.25 RU minimum) and a plot with both lines and the marker."""
-    import matplotlib.pyplot as plt
-    from matplotlib.figure import Figure
-
     for gb, drn, price in [(0.01, 336.42, 16.0), (0.25, 336.42, 16.0), (3.3, 1345.68, 16.0),
                            (400, 4036.0, 24.0), (1_000, 6728.4, 18.0)]:
         want = expected_break_even(gb, drn, price)
@@ -139,7 +150,8 @@ def check_break_even(break_even_qps: Callable, plot_crossover: Callable) -> None
     gb, drn, max_qps = 20.0, 1345.68, 10.0
     fig = plot_crossover(gb, drn, max_qps)
     try:
-        expect(isinstance(fig, Figure), "plot_crossover must return the matplotlib Figure it drew")
+        # fig, its axes and lines are objects of the learner's kernel: asked for data, never run here
+        expect(is_kind(fig, FIGURE), "plot_crossover must return the matplotlib Figure it drew")
         ax = fig.axes[0] if fig.axes else None
         expect(ax is not None, "plot_crossover's figure has no axes")
         labels = {line.get_label(): line for line in ax.get_lines()}
@@ -160,8 +172,8 @@ def check_break_even(break_even_qps: Callable, plot_crossover: Callable) -> None
         expect(any(close(float(line.get_xdata()[0]), be, rel=1e-6) for line in verticals),
                f"mark the break-even with a vertical line at {be:.3f} QPS (ax.axvline)")
     finally:
-        if isinstance(fig, Figure):
-            plt.close(fig)
+        if is_kind(fig, FIGURE):
+            kernel_new("matplotlib.pyplot:close", fig)
 
 
 # -- the centrepiece: the workload rewrite ----------------------------------------------------------
@@ -185,7 +197,7 @@ def _run_metered(fn: Callable, data: tuple, dimension: int) -> tuple[Any, dict[s
                     spec=ServerlessSpec(cloud="aws", region="us-east-1"))
     adm = admin()
     try:
-        index = pc.Index(name=name)
+        index = student_client().Index(name=name)   # the learner's functions run in their kernel
         entries_before = adm.requests(index=name)
         start = max((int(e.get("seq", 0)) for e in entries_before), default=0)
         # Progress bars (upsert(batch_size=...)) write to stderr, which nbgrader scores as a failure.
@@ -198,7 +210,7 @@ def _run_metered(fn: Callable, data: tuple, dimension: int) -> tuple[Any, dict[s
 
 
 def _both_runs(efficient: Callable, wasteful: Callable, make_workload: Callable, seed: int) -> dict:
-    key = (id(efficient), id(wasteful), seed)
+    key = (*notebook_key(efficient, wasteful), seed)
     if key not in _RUNS:
         adm = admin()
         expect(adm is not None, "this check needs the local Pinecone's meter (it cannot run on real Pinecone)")
@@ -217,7 +229,7 @@ def _both_runs(efficient: Callable, wasteful: Callable, make_workload: Callable,
 
 def _identical(run: dict, seed: int) -> None:
     err = run["error"]
-    expect(err is None, f"efficient_workload raised {type(err).__name__}: {err}" if err else "")
+    expect(err is None, f"efficient_workload raised {error_name(err)}: {err}" if err else "")
     ref, got = run["ref"], run["got"]
     expect(isinstance(got, dict) and set(got) == set(ref),
            f"efficient_workload must return a dict with the keys {sorted(ref)}, like wasteful_workload")

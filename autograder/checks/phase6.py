@@ -5,23 +5,34 @@ them, and judged by what the local Pinecone saw (request log) and by the data le
 """
 from __future__ import annotations
 
-import os
 import random
-import tempfile
-import time
 from collections.abc import Callable
 
 import numpy as np
 
-from autograder.checks.common import admin, client, close, expect, fresh_name, log_available, set_options
+from autograder.checks.common import (
+    admin,
+    client,
+    close,
+    error_name,
+    expect,
+    fresh_name,
+    is_kind,
+    kernel_new,
+    log_available,
+    notebook_key,
+    set_options,
+    student_client,
+)
+
+FIGURE = "matplotlib.figure.Figure"
+#: Test doubles the checks build in the learner's kernel (they cannot send it functions).
+TESTING = "pinecone_ops.testing"
 
 # -- monitoring -------------------------------------------------------------------------------------
 
 def check_latency(latency_report: Callable, plot_latency: Callable) -> None:
     """Percentiles on unseen samples (odd, even, single, heavy-tailed) equal NumPy's; the plot marks p95."""
-    import matplotlib.pyplot as plt
-    from matplotlib.figure import Figure
-
     rng = np.random.default_rng(6)
     samples = [[42.0], [5.0, 1.0], list(rng.lognormal(3, 0.6, 101)), list(rng.lognormal(2, 1.2, 1000)),
                [float(x) for x in rng.integers(1, 50, 37)]]
@@ -36,7 +47,8 @@ def check_latency(latency_report: Callable, plot_latency: Callable) -> None:
     s = list(rng.lognormal(3, 0.5, 300))
     fig = plot_latency(s)
     try:
-        expect(isinstance(fig, Figure), "plot_latency must return the matplotlib Figure it drew")
+        # fig, its axes and lines are objects of the learner's kernel: asked for data, never run here
+        expect(is_kind(fig, FIGURE), "plot_latency must return the matplotlib Figure it drew")
         ax = fig.axes[0]
         expect(len(ax.patches) >= 5, "plot_latency should draw a histogram (ax.hist)")
         p95 = float(np.percentile(s, 95))
@@ -44,8 +56,8 @@ def check_latency(latency_report: Callable, plot_latency: Callable) -> None:
         expect(any(close(float(line.get_xdata()[0]), p95, rel=1e-6) for line in marks),
                f"mark the p95 ({p95:.2f} ms) with a vertical line (ax.axvline)")
     finally:
-        if isinstance(fig, Figure):
-            plt.close(fig)
+        if is_kind(fig, FIGURE):
+            kernel_new("matplotlib.pyplot:close", fig)
 
 
 def _pod_index(pc, name: str, dimension: int) -> None:
@@ -76,7 +88,7 @@ def check_health(health_report: Callable) -> None:
         expect(full[names[0]] > full[names[1]] > 0,
                "grader setup: the local Pinecone reports no pod fullness (ask your instructor)")
         threshold = (full[names[0]] + full[names[1]]) / 2
-        rows = {row["name"]: row for row in health_report(pc, threshold=threshold)}
+        rows = {row["name"]: row for row in health_report(student_client(), threshold=threshold)}
         for name, n, kind, alert in zip(names, (900, 90, 500), ("pod", "pod", "serverless"), (True, False, False),
                                         strict=True):
             expect(name in rows, f"health_report left out the index {name!r}: report every index in the project")
@@ -96,36 +108,33 @@ def check_health(health_report: Callable) -> None:
 
 
 # -- retries ----------------------------------------------------------------------------------------
+# The learner's with_retries runs in their kernel: the failing functions and the recording sleep are
+# test doubles built there (pinecone_ops.testing), the SDK errors they raise described as data.
 
-def _fake_errors():
-    from pinecone.exceptions import NotFoundException, PineconeApiException, RateLimitException
-
-    return RateLimitException, PineconeApiException, NotFoundException
+def _api_error(status: int, message: str) -> dict:
+    return {"kind": "PineconeApiException", "message": message, "status_code": status}
 
 
-def _scripted(errors: list, result: str = "done"):
-    calls = {"n": 0}
+def _rate_limit(message: str, retry_after: float) -> dict:
+    return {"kind": "RateLimitException", "message": message, "retry_after": retry_after}
 
-    def fn():
-        calls["n"] += 1
-        if errors:
-            raise errors.pop(0)
-        return result
-    return fn, calls
+
+def _scripted(errors: list[dict], result: str = "done"):
+    """A function of the learner's kernel that raises ``errors`` one per call and then returns
+    ``result`` (``.calls`` counts), and a recorder to pass as ``sleep`` (``.waits``)."""
+    return kernel_new(f"{TESTING}:Scripted", errors, result), kernel_new(f"{TESTING}:Recorder")
 
 
 def check_retries(with_retries: Callable) -> None:
     """Injected errors (backoff shape, jitter, Retry-After, what is not retried) and real 429s."""
-    RateLimit, ApiError, NotFound = _fake_errors()
-
     # 5xx without Retry-After: bounded exponential waits, jittered.
     runs = []
     for _ in range(6):
-        waits: list[float] = []
-        fn, calls = _scripted([ApiError("unavailable", 503) for _ in range(4)])
-        got = with_retries(fn, max_attempts=6, base_delay=0.2, max_delay=1.0, sleep=waits.append)
-        expect(got == "done" and calls["n"] == 5, "with_retries should return fn()'s result once it succeeds "
-               f"(after 4 failures it made {calls['n']} calls)")
+        fn, sleep = _scripted([_api_error(503, "unavailable") for _ in range(4)])
+        got = with_retries(fn, max_attempts=6, base_delay=0.2, max_delay=1.0, sleep=sleep.append)
+        calls, waits = fn.calls, list(sleep.waits)
+        expect(got == "done" and calls == 5, "with_retries should return fn()'s result once it succeeds "
+               f"(after 4 failures it made {calls} calls)")
         expect(len(waits) == 4, f"4 failures should mean 4 waits, you slept {len(waits)} times")
         for attempt, w in enumerate(waits):
             bound = min(1.0, 0.2 * 2 ** attempt)
@@ -135,45 +144,36 @@ def check_retries(with_retries: Callable) -> None:
     expect(len(set(runs)) > 1, "the waits were identical on every run: add random jitter")
 
     # Retry-After is a floor.
-    waits = []
-    fn, calls = _scripted([RateLimit("slow down", retry_after=2.5), RateLimit("slow down", retry_after=0.7)])
-    with_retries(fn, max_attempts=5, base_delay=0.01, max_delay=0.05, sleep=waits.append)
+    fn, sleep = _scripted([_rate_limit("slow down", 2.5), _rate_limit("slow down", 0.7)])
+    with_retries(fn, max_attempts=5, base_delay=0.01, max_delay=0.05, sleep=sleep.append)
+    waits = list(sleep.waits)
     expect(len(waits) == 2 and waits[0] >= 2.5 and waits[1] >= 0.7,
            f"after 429s with Retry-After 2.5 and 0.7 you waited {waits}: wait at least what the server asks")
 
     # Not retried: client errors.
-    for err in (NotFound("no such index"), ApiError("bad dimension", 400)):
-        waits = []
-        fn, calls = _scripted([err])
-        caught = None
-        try:
-            with_retries(fn, sleep=waits.append)
-        except Exception as exc:
-            caught = exc
-        expect(caught is err and calls["n"] == 1 and not waits,
-               f"a {err.status_code} will fail again: raise it at once without retrying (you made {calls['n']} "
+    for status, err in ((404, {"kind": "NotFoundException", "message": "no such index"}),
+                        (400, _api_error(400, "bad dimension"))):
+        fn, sleep = _scripted([err])
+        out = kernel_new(f"{TESTING}:outcome", with_retries, fn, sleep=sleep.append)
+        calls, waits = fn.calls, list(sleep.waits)
+        caught = None if out["raised"] is None else fn.index_of(out["raised"])
+        expect(caught == 0 and calls == 1 and not waits,
+               f"a {status} will fail again: raise it at once without retrying (you made {calls} "
                f"calls and slept {len(waits)} times)")
 
     # Giving up: the last error re-raised after max_attempts calls.
-    waits = []
-    errors = [ApiError("down", 500) for _ in range(10)]
-    last = errors[2]
-    fn, calls = _scripted(errors)
-    caught = None
-    try:
-        with_retries(fn, max_attempts=3, base_delay=0.01, sleep=waits.append)
-    except Exception as exc:
-        caught = exc
-    expect(calls["n"] == 3 and caught is last,
-           f"with max_attempts=3 make exactly 3 calls and re-raise the last error (you made {calls['n']})")
+    fn, sleep = _scripted([_api_error(500, "down") for _ in range(10)])
+    out = kernel_new(f"{TESTING}:outcome", with_retries, fn, max_attempts=3, base_delay=0.01, sleep=sleep.append)
+    calls = fn.calls
+    caught = None if out["raised"] is None else fn.index_of(out["raised"])
+    expect(calls == 3 and caught == 2,
+           f"with max_attempts=3 make exactly 3 calls and re-raise the last error (you made {calls})")
 
     _check_live_rate_limit(with_retries)
 
 
 def _check_live_rate_limit(with_retries: Callable) -> None:
     """A burst of workers against a real rate limit: every call answered, every wait ≥ Retry-After."""
-    import threading
-
     from pinecone import ServerlessSpec
 
     if not log_available():
@@ -184,35 +184,22 @@ def _check_live_rate_limit(with_retries: Callable) -> None:
     try:
         idx = pc.Index(name=name)
         idx.upsert(vectors=[("a", [0.1, 0.2, 0.3, 0.4])])
+        # the query each worker retries, as a function of the learner's kernel
+        query = kernel_new("functools:partial", student_client().Index(name=name).query,
+                           vector=[0.1, 0.2, 0.3, 0.4], top_k=1)
         expect(set_options(rate_limit_rps=2), "grader setup: the local Pinecone cannot switch rate limits on")
-        waits: list[float] = []
-        answers: list = []
-        failures: list[str] = []
-
-        def sleep(s: float) -> None:
-            waits.append(s)
-            time.sleep(min(s, 5.0))
-
-        def worker() -> None:
-            try:
-                for _ in range(3):
-                    answers.append(with_retries(lambda: idx.query(vector=[0.1, 0.2, 0.3, 0.4], top_k=1), sleep=sleep))
-            except Exception as exc:  # reported below
-                failures.append(f"{type(exc).__name__}: {exc}"[:160])
-
         start = admin().last_seq()
-        workers = [threading.Thread(target=worker) for _ in range(4)]
         try:
-            for t in workers:
-                t.start()
-            for t in workers:
-                t.join(timeout=50)
+            # 4 threads in the kernel, 3 calls each; their sleep records every wait (and sleeps ≤ 5 s)
+            burst = kernel_new(f"{TESTING}:burst", with_retries, query, workers=4, repeat=3, sleep_cap=5.0,
+                               join_timeout=50.0)
         finally:
             set_options(rate_limit_rps=0)
         throttled = [e for e in admin().requests(index=name, since=start) if int(e.get("status", 0)) == 429]
         expect(throttled, "grader setup: the burst was never throttled")
-        expect(not failures and len(answers) == 12,
-               f"under a rate limit of 2 requests/s, {12 - len(answers)} of 12 queries failed, e.g. {failures[:1]}: "
+        failures, answered, waits = burst["failures"], burst["answered"], burst["waits"]
+        expect(not failures and answered == 12,
+               f"under a rate limit of 2 requests/s, {12 - answered} of 12 queries failed, e.g. {failures[:1]}: "
                "retry 429s (with backoff and Retry-After) until max_attempts")
         expect(all(w >= 1 for w in waits), f"the server's 429s carried Retry-After ≥ 1 s, but you waited {waits}")
     finally:
@@ -235,11 +222,12 @@ def check_backup(backup_and_restore: Callable, contents: Callable) -> None:
         for ns in ("alpha", "beta"):
             idx.upsert(namespace=ns, vectors=[{"id": f"{ns}-{i}", "values": rng.standard_normal(6).round(4).tolist(),
                                                "metadata": {"n": i, "tag": ns}} for i in range(40)])
-        want = contents(idx)
-        backup_id = backup_and_restore(pc, src, dst)
+        theirs = student_client()   # the learner's functions run in their kernel, on its client
+        want = contents(theirs.Index(name=src))
+        backup_id = backup_and_restore(theirs, src, dst)
         expect(pc.has_index(dst), f"no index {dst!r} after backup_and_restore")
         expect(pc.describe_index(dst).status.ready, "return only once the restored index is ready")
-        got = contents(pc.Index(name=dst))
+        got = contents(theirs.Index(name=dst))
         expect(got == want, "the restored index differs from the original (record ids, values or metadata)")
         expect(getattr(pc.describe_index(dst), "source_backup_id", backup_id) == backup_id,
                "return the id of the backup you restored from")
@@ -251,26 +239,31 @@ def check_backup(backup_and_restore: Callable, contents: Callable) -> None:
 
 # -- migration --------------------------------------------------------------------------------------
 
-_MIGRATIONS: dict[int, dict] = {}
+_MIGRATIONS: dict[tuple, dict] = {}
 
 
-def _migration(migrate, run_with_reader, make_source, contents) -> dict:
-    key = id(migrate)
+def _migration(migrate, make_source, contents) -> dict:
+    """One migration per notebook (its three test cells share it). The reader is the notebook's
+    harness rebuilt in the kernel (``pinecone_ops.testing.run_with_reader``): the notebook's own
+    Router reads the admin API, which is locked for the kernel while a check runs, so this one
+    records the time of the switch (the request log's clock) instead."""
+    key = notebook_key(migrate)
     if key not in _MIGRATIONS:
-        pc = client()
+        pc, theirs = client(), student_client()
         src, dst = fresh_name("grade-v1"), fresh_name("grade-v2")
         before = contents(make_source(src))
         probe = next(iter(next(iter(before.values())).values()))[0]
         start = admin().last_seq() if log_available() else 0
-        error = None
         try:
-            router, stats = run_with_reader(migrate, src, dst, probe)
+            run = kernel_new(f"{TESTING}:run_with_reader", migrate, theirs, src, dst, probe)
         except Exception as exc:  # reported below
-            router, stats, error = None, {"ok": 0, "failed": 0, "errors": []}, exc
-        after = contents(pc.Index(name=dst)) if pc.has_index(dst) else None
+            run = {"router": None, "switched_at": None, "stats": {"ok": 0, "failed": 0, "errors": []},
+                   "error": {"type": error_name(exc), "message": str(exc)}}
+        after = contents(theirs.Index(name=dst)) if pc.has_index(dst) else None
         log = admin().requests(since=start) if log_available() else []
-        _MIGRATIONS[key] = {"src": src, "dst": dst, "before": before, "after": after, "router": router,
-                            "stats": stats, "error": error, "log": log, "src_exists": pc.has_index(src)}
+        _MIGRATIONS[key] = {"src": src, "dst": dst, "before": before, "after": after, "router": run["router"],
+                            "switched_at": run["switched_at"], "stats": run["stats"], "error": run["error"],
+                            "log": log, "src_exists": pc.has_index(src)}
         for name in (src, dst):
             if pc.has_index(name):
                 pc.delete_index(name)
@@ -279,9 +272,13 @@ def _migration(migrate, run_with_reader, make_source, contents) -> dict:
 
 def check_migration(migrate: Callable, run_with_reader: Callable, make_source: Callable, contents: Callable,
                     part: str) -> None:
-    """One migration of a fresh source under a live reader, judged by ``part``: reads, contents or order."""
-    m = _migration(migrate, run_with_reader, make_source, contents)
-    expect(m["error"] is None, f"migrate raised {type(m['error']).__name__}: {m['error']}")
+    """One migration of a fresh source under a live reader, judged by ``part``: reads, contents or order.
+
+    ``run_with_reader`` (the notebook's harness) is not used: its kernel-side twin is (see
+    :func:`_migration`)."""
+    m = _migration(migrate, make_source, contents)
+    err = m["error"]
+    expect(err is None, f"migrate raised {(err or {}).get('type')}: {(err or {}).get('message')}")
     if part == "reads":
         stats = m["stats"]
         expect(stats["ok"] > 0, "the reader made no successful query during the migration")
@@ -300,7 +297,7 @@ def check_migration(migrate: Callable, run_with_reader: Callable, make_source: C
         return
     # part == "order": the request log must show copy → verify → switch → delete.
     expect(not m["src_exists"], "the old index still exists: retire it once the target is verified")
-    expect(m["router"] is not None and m["router"].name == m["dst"], "switch the router to the target")
+    expect(m["router"] == m["dst"], "switch the router to the target")
     if not log_available():
         return
     log = m["log"]
@@ -308,18 +305,21 @@ def check_migration(migrate: Callable, run_with_reader: Callable, make_source: C
     def seq(e: dict) -> int:
         return int(e.get("seq", 0))
 
-    dst_writes = [seq(e) for e in log if e.get("index") == m["dst"] and e.get("operation") == "upsert"]
-    deletes = [seq(e) for e in log if e.get("operation") == "delete_index" and m["src"] in
+    dst_writes = [e for e in log if e.get("index") == m["dst"] and e.get("operation") == "upsert"]
+    deletes = [e for e in log if e.get("operation") == "delete_index" and m["src"] in
                (e.get("index"), (e.get("params") or {}).get("name"))]
     expect(dst_writes, "the request log shows no upserts into the target")
     expect(deletes, "the request log shows no delete of the old index")
-    last_write, delete_at = max(dst_writes), min(deletes)
+    last_write, delete_at = max(map(seq, dst_writes)), min(map(seq, deletes))
     checks = [seq(e) for e in log if e.get("operation") in {"describe_index_stats", "fetch"}
               and e.get("index") == m["dst"] and last_write < seq(e) < delete_at]
     expect(checks, "verify before you retire: after the last upsert, read the target back (describe_index_stats "
            "counts and a fetched sample) before deleting the old index")
-    switched = m["router"].switched_at_seq
-    expect(switched is not None and last_write < switched < delete_at,
+    # the switch's time against the request log's (a request is logged when it arrives)
+    switched = m["switched_at"]
+    wrote_at = max(float(e.get("time", 0)) for e in dst_writes)
+    deleted_at = min(float(e.get("time", 0)) for e in deletes)
+    expect(switched is not None and wrote_at < switched < deleted_at,
            "the order must be copy → verify → switch readers → delete the old index")
 
 
@@ -364,14 +364,13 @@ def check_scanner(find_leaked_keys: Callable) -> None:
     """Findings on unseen notebooks equal the cells that really leak, decoys untouched."""
     import nbformat
 
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, (nb, want) in enumerate(scanner_cases()):
-            path = os.path.join(tmp, f"unseen-{i}.ipynb")
-            nbformat.write(nb, path)
-            got = find_leaked_keys(path)
-            expect(list(got) == want, f"on an unseen notebook find_leaked_keys returned {list(got)}, the leaking "
-                   f"cells are {want}: look in code, markdown and every output (streams, results), and don't flag "
-                   "placeholders, short prefixes or UUIDs that are not next to api_key/PINECONE")
+    for i, (nb, want) in enumerate(scanner_cases()):
+        # written where the learner's function can read it: in their kernel's own /tmp
+        path = kernel_new(f"{TESTING}:write_file", f"unseen-{i}.ipynb", nbformat.writes(nb))
+        got = find_leaked_keys(path)
+        expect(list(got) == want, f"on an unseen notebook find_leaked_keys returned {list(got)}, the leaking "
+               f"cells are {want}: look in code, markdown and every output (streams, results), and don't flag "
+               "placeholders, short prefixes or UUIDs that are not next to api_key/PINECONE")
 
 
 # -- troubleshooting ----------------------------------------------------------------------------------
