@@ -26,6 +26,10 @@ class ChannelError(RuntimeError):
     """The kernel did not answer (dead, hung past the time limit) or answered nonsense."""
 
 
+class KernelTimeout(ChannelError):
+    """The kernel did not answer within the time limit (the student's code was interrupted)."""
+
+
 class KernelError(Exception):
     """An exception raised in the student's kernel, rebuilt here as data: its type's name, its
     message, and (as a subclass) the nearest built-in or ``pinecone`` exception class it derives

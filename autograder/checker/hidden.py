@@ -16,7 +16,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from autograder.checker.channel import ChannelError, KernelChannel, KernelError, active
+from autograder.checker.channel import ChannelError, KernelChannel, KernelError, KernelTimeout, active
 
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
@@ -88,6 +88,8 @@ def run_hidden(source: str, channel: KernelChannel, label: str = "<hidden test>"
             result = eval(compile(ast.Expression(last.value), label, "eval"), namespace) if last else None
     except KernelError as exc:
         verdict = Verdict(False, exc.kernel_type.rsplit(".", 1)[-1], exc.message)
+    except KernelTimeout as exc:
+        verdict = Verdict(False, "TimeoutError", str(exc))
     except ChannelError as exc:
         verdict = Verdict(False, "GradingError", f"your kernel did not answer the grader: {exc}")
     except (ImportError, SyntaxError) as exc:   # the grader's environment or the block itself

@@ -1,9 +1,9 @@
 """Child process: autograde one submission in its scratch course, then write its feedback.
 
-Run by the worker under limits: ``python -m autograder.pipeline.child RESULT_JSON`` (cwd = the
-scratch course) grades one; ``--serve`` (``warm.py``) reads one job per line on stdin
-(``{"root", "result", "token"}``), grades it and prints the token, for as long as stdin is open.
-Everything it learns goes to the job's RESULT_JSON, which the parent reads.
+Run by a worker thread under limits as ``python -m autograder.pipeline.child --serve``
+(``warm.py``): it reads one job per line on stdin (``{"root", "result", "token"}``: a scratch course
+and where its report goes), grades it and prints the token, for as long as stdin is open.
+Everything it learns goes to the job's report, which the parent reads.
 """
 from __future__ import annotations
 
@@ -33,14 +33,13 @@ def _cell_errors(nb_path: Path) -> list[dict[str, Any]]:
     return errors
 
 
-def main(result_path: str, root: Path | None = None) -> int:
+def main(result_path: str, root: Path) -> int:
     """Grade, then feedback; always writes the result file it can."""
     from nbgrader.apps.api import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
     from autograder.pipeline.gradebook import submission_grades
 
-    root = root or Path.cwd()
     job = json.loads((root / "job.json").read_text())
     result: dict[str, Any] = {"autograde_ok": False, "feedback_ok": False}
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
@@ -83,4 +82,4 @@ def serve() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(serve() if sys.argv[1:] == ["--serve"] else main(sys.argv[1]))
+    sys.exit(serve())

@@ -1,4 +1,4 @@
-"""Run a child process under a wall-clock limit and a memory limit, and kill its whole tree.
+"""Limits for the grading processes, and killing their whole trees (``warm.py`` runs them).
 
 Why a process tree: nbgrader starts the kernel with ``start_new_session=True`` (jupyter_client's
 launcher), so killing nbgrader's process group would leave the kernel running; we walk the tree
@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import resource
-import subprocess
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import psutil
 
@@ -68,28 +65,3 @@ def kill_marked(job: str) -> None:
                 proc.kill()
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             pass
-
-
-def run_limited(cmd: list[str], *, cwd: Path, env: dict[str, str], wall: float, memory_mb: int,
-                log: Path, max_file_mb: int = 512, on_start=None) -> Outcome:
-    """Run ``cmd`` with stdout+stderr to ``log``; kill the tree after ``wall`` seconds."""
-    start = time.monotonic()
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True,
-                                preexec_fn=limits_preexec(memory_mb, max_file_mb))
-        RUNNING.add(proc.pid)
-        if on_start:
-            on_start(proc.pid)
-        try:
-            rc: int | None = proc.wait(timeout=wall)
-            timed_out = False
-        except subprocess.TimeoutExpired:
-            rc, timed_out = None, True
-        finally:
-            kill_tree(proc.pid)
-            proc.wait()
-            RUNNING.discard(proc.pid)
-            if env.get(MARKER):
-                kill_marked(env[MARKER])   # a kernel left behind by a crashed nbgrader
-    return Outcome(rc, timed_out, time.monotonic() - start)

@@ -25,7 +25,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from traitlets import Enum, Unicode
 
-from autograder.checker.channel import ChannelError, KernelChannel
+from autograder.checker.channel import ChannelError, KernelChannel, KernelTimeout
 from autograder.checker.hidden import Verdict, run_hidden, split_hidden
 from autograder.checker.kernel import CheckedKernelManager
 from autograder.checker.sandbox import Sandbox
@@ -164,7 +164,7 @@ class CheckedExecute(GuardedExecute):
             if remaining <= 0:
                 with contextlib.suppress(Exception):
                     await self.km.interrupt_kernel()
-                raise ChannelError(f"no answer within {timeout:.0f} s (the code was interrupted)")
+                raise KernelTimeout(f"your code did not answer within {timeout:.0f} s (the grader interrupted it)")
             if not await self.km.is_alive():
                 raise ChannelError("the kernel died")
             try:

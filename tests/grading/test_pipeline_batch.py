@@ -71,8 +71,9 @@ def test_hostile_cases_say_why(batch):
         if case.reason:
             assert case.reason in reasons, (student, reasons)
     slow = batch["results"]["ref-slow-function"]
-    assert any(c["name"] == "test_area" and c["error"].startswith(("CellTimeoutError", "KeyboardInterrupt"))
-               for c in slow.cells)
+    # the hidden check's call into the looping function is interrupted at the per-cell limit
+    assert any(c["name"] == "test_area" and c["error"].startswith("TimeoutError: your code did not answer within 5 s")
+               for c in slow.cells), slow.cells
 
 
 def test_tamper_report_lists_cell_and_line(batch):
