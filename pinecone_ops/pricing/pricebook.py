@@ -215,8 +215,25 @@ def parse(data: Mapping[str, Any], path: Path = DEFAULT_PATH) -> PriceBook:
         month_hours=_figure("month_hours", data["meta"]["month_hours"]),
         rate_limits={k: _figure(k, v) for k, v in data["rate_limits"].items()},
         limits={k: _figure(k, v) for k, v in data["limits"].items()},
-        raw={"pods": data["pods"], "drn": data["drn"]},
+        raw={"pods": data["pods"], "drn": data["drn"], "timeline": tuple(_timeline(data.get("timeline", ())))},
     )
+
+
+def _timeline(entries: Any) -> list[dict[str, Any]]:
+    """The dated price events, oldest first; each needs a date, an event, sources and a status."""
+    out = []
+    for e in entries:
+        missing = [k for k in ("date", "event", "source", "status") if k not in e]
+        if missing or e["status"] not in {"documented", *SOFT_STATUSES}:
+            raise PricebookError(f"timeline entry {e.get('event', e)!r}: missing {missing} or bad status")
+        out.append({"date": str(e["date"]), "approximate": bool(e.get("approximate", False)), "event": e["event"],
+                    "source": e["source"], "status": e["status"], "note": e.get("note", "")})
+    return sorted(out, key=lambda e: e["date"])
+
+
+def price_timeline(path: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
+    """The price book's dated events (platform fee, minimums, the 2025-09-01 switch, ...), oldest first."""
+    return [dict(e) for e in load_pricebook(path).raw["timeline"]]
 
 
 @lru_cache(maxsize=8)

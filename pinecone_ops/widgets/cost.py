@@ -14,6 +14,7 @@ import ipywidgets as w
 from matplotlib.figure import Figure
 
 from pinecone_ops.pricing.bill import Bill, money
+from pinecone_ops.pricing.feasibility import Feasibility, feasibility
 from pinecone_ops.pricing.pricebook import load_pricebook
 from pinecone_ops.pricing.report import bill_html, edition_line
 from pinecone_ops.pricing.serverless import serverless_bill
@@ -67,8 +68,11 @@ class CostCalculator(w.VBox):
         self.table = w.HTML()
         self.total = w.HTML()
         self.total.add_class("pco-bill-total")
+        self.limits = w.HTML()
+        self.limits.add_class("pco-feasibility")
+        self.feasibility: Feasibility | None = None
         self.chart = w.Output(layout=w.Layout(min_height="120px"))
-        super().__init__([self.header, *controls.values(), self.table, self.total, self.chart], **kwargs)
+        super().__init__([self.header, *controls.values(), self.table, self.total, self.limits, self.chart], **kwargs)
         self.add_class("pco-cost-calculator")
         controls["edition"].observe(self._edition_changed, names="value")
         on_change(controls, self.refresh)
@@ -87,6 +91,7 @@ class CostCalculator(w.VBox):
         args = values(self.controls)
         ed = load_pricebook().edition(args["edition"])
         self.header.value = (f"<b>Monthly Pinecone bill</b> — {html.escape(edition_line(ed, args['plan'].title()))}")
+        self._show_limits(args)
         try:
             self.result = call_supported(self.bill_fn, **args)
             lines, total = bill_lines(self.result)
@@ -103,6 +108,28 @@ class CostCalculator(w.VBox):
         self.total.value = f"<b>Total: {money(total)}</b> per month ({html.escape(ed.label)})"
         show_figure(self.chart, bill_chart(lines, f"Total {money(total)}/month — {ed.label}"),
                     f"bar chart of the bill, total {money(total)}")
+
+    def _show_limits(self, args: dict[str, Any]) -> None:
+        """The feasibility note beside the bill: the kit's limits, whatever ``bill_fn`` computes."""
+        try:
+            self.feasibility = call_supported(feasibility, **args)
+        except Exception as exc:  # e.g. a plan the price book lacks: say so, keep the bill
+            self.feasibility, self.limits.value = None, error_html(exc)
+            return
+        self.limits.value = feasibility_html(self.feasibility)
+
+
+def feasibility_html(f: Feasibility) -> str:
+    """The verdict and one row per limit (needed, allowed, source), broken limits in red."""
+    colour = "#1a7f37" if f.on_demand_ok else ("#9a6700" if f.feasible else "#b00")
+    rows = "".join(
+        f"<tr style='color:{'inherit' if x.ok else '#b00'}'><td>{html.escape(x.name)}</td>"
+        f"<td style='text-align:right'>{x.needed:,.2f}</td><td style='text-align:right'>{x.allowed:,.0f}</td>"
+        f"<td>{html.escape(x.unit)}</td><td>{'ok' if x.ok else 'EXCEEDED'}</td><td>{html.escape(x.source)}</td></tr>"
+        for x in (*f.on_demand, *f.drn))
+    head = "<tr><th>limit</th><th>needed</th><th>allowed</th><th>unit</th><th></th><th>source</th></tr>"
+    return (f"<div style='color:{colour}'><b>Feasibility:</b> {html.escape(f.summary())}</div>"
+            f"<table class='pco-limits'><thead>{head}</thead><tbody>{rows}</tbody></table>")
 
 
 def _lines_html(lines: list[tuple[str, Decimal]]) -> str:

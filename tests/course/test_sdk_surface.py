@@ -23,7 +23,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SDK = Path(pinecone.__file__).resolve().parent
 INHERIT_MARKER = "# CODE YOU WILL INHERIT"
-MIGRATED = {"phase1", "phase2", "phase3"}  # phases rewritten on the canonical surface (issue 14)
+MIGRATED = {"phase1", "phase2", "phase3", "phase5"}  # phases rewritten on the canonical surface (issues 14, 15)
 CANONICAL = ("pc.indexes.", "pc.index(")
 
 
