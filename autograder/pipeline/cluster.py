@@ -198,6 +198,7 @@ def grade_on_cluster(todo: list[Job], assignments: list[str], opts: GradeOptions
     """Grade ``todo`` on the cluster at ``opts.scheduler``; ``finish`` each result as it arrives
     (the caller merges and records it); ``failed(job, why)`` makes a failed result."""
     from distributed import Client, wait
+    from distributed.utils import CancelledError  # what FuturesCancelledError derives from
 
     try:
         client = Client(opts.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
@@ -220,12 +221,15 @@ def grade_on_cluster(todo: list[Job], assignments: list[str], opts: GradeOptions
         pending = {submit(j): j for j in todo}
         say(f"grading on {len(good)} Dask worker(s) at {opts.scheduler}")
         while pending:
+            lost = False
             try:
                 with client.as_current():
                     done, _ = wait(list(pending), timeout=10, return_when="FIRST_COMPLETED")
             except TimeoutError:
                 done = set()
-            if client.status != "running" or any(f.status == "cancelled" for f in done):
+            except CancelledError:     # distributed cancels every future when the scheduler goes away
+                done, lost = set(), True
+            if lost or client.status != "running" or any(f.status == "cancelled" for f in done):
                 raise SchedulerLost(f"the Dask scheduler at {opts.scheduler} went away; {len(pending)} "
                                     "submission(s) not graded (what finished is recorded): run the same "
                                     "command again to grade the rest")
