@@ -227,6 +227,10 @@ def grade_on_cluster(todo: list[Job], assignments: list[str], opts: GradeOptions
                     done, _ = wait(list(pending), timeout=10, return_when="FIRST_COMPLETED")
             except TimeoutError:
                 done = set()
+                if restrict is not None and not set(client.nthreads()) & good:
+                    raise CourseError(f"every checked Dask worker left; {len(pending)} submission(s) not "
+                                      "graded (what finished is recorded): start workers and run the same "
+                                      "command again") from None
             except CancelledError:     # distributed cancels every future when the scheduler goes away
                 done, lost = set(), True
             if lost or client.status != "running" or any(f.status == "cancelled" for f in done):
@@ -234,8 +238,18 @@ def grade_on_cluster(todo: list[Job], assignments: list[str], opts: GradeOptions
                                     "submission(s) not graded (what finished is recorded): run the same "
                                     "command again to grade the rest")
             for fut in done:
+                if fut.status not in ("finished", "error"):
+                    continue     # its result was lost with its worker before it was fetched: Dask recomputes it
                 job = pending.pop(fut)
-                answer = fut.result() if fut.status == "finished" else fut.exception()
+                try:
+                    answer = fut.result() if fut.status == "finished" else fut.exception()
+                except Exception as exc:  # noqa: BLE001 - the worker holding the result died as it was fetched
+                    if client.status != "running" or tries.get(job.key, 0) >= RESUBMITS:
+                        answer = exc
+                    else:
+                        tries[job.key] = tries.get(job.key, 0) + 1
+                        pending[submit(job)] = job
+                        continue
                 if isinstance(answer, CourseMismatch) and tries.get(job.key, 0) < RESUBMITS:
                     say(f"refusing Dask worker {answer.worker}: {answer}")
                     good.discard(answer.worker)
@@ -248,12 +262,26 @@ def grade_on_cluster(todo: list[Job], assignments: list[str], opts: GradeOptions
                     finish(job, result)
                 else:   # e.g. KilledWorker: its task killed allowed-failures workers; retried on the next run
                     finish(job, failed(job, f"grader error: {answer!r}"))
+                fut.release()    # its result is merged: the cluster need not keep (or recompute) it
     finally:
-        if client.status == "running":
-            from . import warm
-
-            try:
-                client.run(warm.stop_all)      # the workers' warm grading processes, as a local run does
-            except Exception as exc:  # noqa: BLE001 - a worker leaving now changes nothing recorded
-                say(f"note: could not stop the workers' grading processes: {exc!r}")
+        _stop_warm(client, say)
         client.close(timeout=10)
+
+
+def _stop_warm(client: Any, say: Callable[[str], None], timeout: float = 20.0) -> None:
+    """Stop the workers' warm grading processes, as a local run does; bounded, since a worker that
+    has just died can make ``client.run`` wait for it."""
+    from . import warm
+
+    if client.status != "running":
+        return
+
+    def stop() -> None:
+        try:
+            client.run(warm.stop_all, workers=list(client.nthreads()), on_error="ignore")
+        except Exception as exc:  # noqa: BLE001 - a worker leaving now changes nothing recorded
+            say(f"note: could not stop the workers' grading processes: {exc!r}")
+
+    t = threading.Thread(target=stop, daemon=True)
+    t.start()
+    t.join(timeout)

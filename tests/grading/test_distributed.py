@@ -127,17 +127,42 @@ def _files(out: Path) -> dict[str, int]:
             for p in (out / kind).rglob("*") if p.is_file()}
 
 
+def _grading_now(home: Path) -> set[str]:
+    """The submissions the worker in ``home`` is grading right now (their scratch courses exist)."""
+    return {p.name for p in home.glob("scratch/**/pinecone-ops-grading/.grading/scratch/mini/*")}
+
+
+def _when_busy(home: Path, then, timeout: float = 240) -> tuple[threading.Thread, set[str]]:
+    """Call ``then()`` (from a thread, while the run goes on) once the worker in ``home`` has
+    started a second submission and is in the middle of it; returns the thread and what it saw."""
+    seen: set[str] = set()
+
+    def watch() -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                now = _grading_now(home)
+                seen.update(now)
+                if now and len(seen) >= 2:
+                    then()
+                    return
+            time.sleep(0.05)
+    t = threading.Thread(target=watch, daemon=True)
+    t.start()
+    return t, seen
+
+
 def _when_merged(out: Path, n: int, then, timeout: float = 240) -> threading.Thread:
     """Call ``then()`` once state.json holds ``n`` results (from a thread, while the run goes on)."""
     def watch() -> None:
         deadline = time.monotonic() + timeout
         state = out / "grading" / "state.json"
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError, KeyError):
                 if len(json.loads(state.read_text())["results"]) >= n:
                     then()
                     return
-            time.sleep(0.2)
+            time.sleep(0.1)
     t = threading.Thread(target=watch, daemon=True)
     t.start()
     return t
@@ -150,15 +175,21 @@ def test_a_cluster_grades_like_the_local_pool_through_a_killed_worker(mini_cours
     try:
         cluster.scheduler()
         cluster.worker("w-a")
-        cluster.worker("w-b")
+        b = cluster.worker("w-b")
         wrong = cluster.worker("w-old", edit_config="# another version of the course\n")
         cluster.wait_workers(3)
         out = tmp_path / "dask"
-        _when_merged(out, 2, lambda: cluster.kill("w-b"))       # a worker dies in the middle of the run
+        killed = threading.Event()
+
+        def kill_b() -> None:
+            cluster.kill("w-b")
+            killed.set()
+
+        _, seen = _when_busy(b, kill_b)              # a worker dies in the middle of its second submission
         remote = grade_class("mini", batch, _opts(mini_course, out, cluster.address))
     finally:
         cluster.stop()
-    assert "w-b" not in cluster.procs                             # it was killed while the run went on
+    assert killed.is_set(), seen                                  # it was killed while it graded one
     assert _outcome(remote) == _outcome(local)
     assert len(remote) == len(local) == len(KEEP) + len(VARIANTS)
     assert _files(out) == _files(tmp_path / "local")
@@ -168,7 +199,7 @@ def test_a_cluster_grades_like_the_local_pool_through_a_killed_worker(mini_cours
     assert sorted(state) == sorted(f"mini/{r.student}" for r in local)   # each once
     err = capfd.readouterr().err
     assert "refusing Dask worker" in err and "digest" in err, err[-3000:]
-    assert not (wrong / "scratch" / "pinecone-ops-grading").exists()  # the refused worker graded nothing
+    assert not list(wrong.glob("scratch/**/pinecone-ops-grading"))   # the refused worker graded nothing
     # the gradebook the instructor's side wrote holds every graded score
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gb:
