@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-sandbox", action="store_true",
                    help="run kernels without the bubblewrap sandbox (UNSAFE for a hostile class: student code "
                         "then runs as you, and can read and change what you can; docs/grading.md)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                   help="grade on this Dask cluster: each submission is a task; workers hold a checkout of the "
+                        "same course version (docs/grading.md); --workers is then unused")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -73,7 +76,8 @@ def options(args: argparse.Namespace, course: Path) -> GradeOptions:
                         cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                         memory_mb=args.memory_mb, max_output_kb=args.max_output_kb,
                         pattern=args.pattern, students=tuple(args.student), force=args.force,
-                        sandbox=not args.no_sandbox, progress=not args.quiet)
+                        sandbox=not args.no_sandbox, progress=not args.quiet,
+                        scheduler=args.scheduler)
 
 
 def main(argv: list[str] | None = None) -> int:

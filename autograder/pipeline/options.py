@@ -33,6 +33,7 @@ class GradeOptions:
     force: bool = False                    # regrade even what the state file says is done
     sandbox: bool = True                   # each kernel in bubblewrap; False: --no-sandbox (unsafe, hostile class)
     progress: bool = True
+    scheduler: str | None = None           # --scheduler tcp://HOST:8786: grade on that Dask cluster (cluster.py)
 
     def lms_pattern(self) -> str:
         """``pattern``, else the course config's ``named_regexp``, else any ``<student>_..._<file>``."""

@@ -34,7 +34,8 @@ class GradeResult:
     """The outcome of grading one ``Job``.
 
     ``cells``: one dict per grade cell (``notebook``, ``name``, ``max_score``, ``auto_score``,
-    ``needs_manual_grade``, ``cell_type``, ``error``); ``tamper``: findings as
+    ``needs_manual_grade``, ``cell_type``, ``error``, ``seconds``: the checker's time on its hidden
+    block, None when the checker did not run it); ``tamper``: findings as
     :func:`autograder.pipeline.tamper.as_dicts` gives them; ``feedback``: published pages relative
     to the output folder; ``review``: why a human must look (e.g. a withheld feedback page), each
     also in ``reasons``.

@@ -9,6 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import insight
 from .records import GradeResult
 
 if TYPE_CHECKING:
@@ -163,5 +164,6 @@ def write_all(results: list[GradeResult], folder: Path) -> dict[str, Path]:
     (folder / "report.json").write_text(json.dumps([r.to_dict() for r in results], indent=1))
     write_markdown(results, folder / "report.md")
     hists = write_histograms(results, folder) if results else []
+    page = insight.write_class_report(results, folder)
     return {"csv": folder / "grades.csv", "json": folder / "report.json",
-            "markdown": folder / "report.md", **{p.stem: p for p in hists}}
+            "markdown": folder / "report.md", "class": page, **{p.stem: p for p in hists}}

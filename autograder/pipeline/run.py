@@ -86,7 +86,7 @@ def grade_class(target: str, submissions: Path, opts: GradeOptions) -> list[Grad
         _say(f"preparing {a} (nbgrader generate_assignment in a scratch course)…")
         templates[a] = build_template(opts.course, a, _grading_dir(opts))
     _say(f"{len(jobs)} submissions, {len(jobs) - len(todo)} already graded, "
-               f"{len(todo)} to grade with {opts.workers} worker(s)")
+               f"{len(todo)} to grade" + ("" if opts.scheduler else f" with {opts.workers} worker(s)"))
     _run(todo, templates, state, opts)
     # reports cover everything graded into this --out, every assignment (so neither --student nor
     # another phase shrinks grades.csv); the return value (the printed summary) covers this run's
@@ -123,6 +123,19 @@ def _run(todo: list[Job], templates: dict[str, Template], state: State, opts: Gr
         bar.set_postfix_str(f"{job.student} {result.score:g}/{result.max_score:g}")
         bar.update()
 
+    def failed(job: Job, why: str) -> GradeResult:
+        # no digest: a failed result is retried on the next run
+        return GradeResult(job.student, job.assignment, templates[job.assignment].max_score,
+                           status="failed", reasons=[why])
+
+    if opts.scheduler:
+        from .cluster import grade_on_cluster
+
+        try:
+            grade_on_cluster(todo, sorted(templates), opts, finish, failed, _say)
+        finally:
+            bar.close()
+        return
     pool = ThreadPoolExecutor(max_workers=max(1, opts.workers))
     try:
         pending = {pool.submit(grade_one, j, templates[j.assignment], opts.course, opts): j
@@ -134,10 +147,7 @@ def _run(todo: list[Job], templates: dict[str, Template], state: State, opts: Gr
                 try:
                     result = fut.result()
                 except Exception as exc:  # a grader bug must not stop the class
-                    # no digest: a failed result is retried on the next run
-                    result = GradeResult(job.student, job.assignment,
-                                         templates[job.assignment].max_score, status="failed",
-                                         reasons=[f"grader error: {exc!r}"])
+                    result = failed(job, f"grader error: {exc!r}")
                 finish(job, result)
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)

@@ -59,6 +59,30 @@ def grade_one(job: Job, template: Template, course: Path, opts: GradeOptions) ->
     return result
 
 
+def output_folders(job: Job, out: Path) -> list[Path]:
+    """Where ``grade_one`` puts what the instructor keeps of ``job`` under ``out``."""
+    a, s = job.assignment, job.student
+    return [out / "submitted" / s / a, out / "autograded" / s / a, out / "feedback" / s / a,
+            out / "grading" / "withheld" / a / s]
+
+
+def grade_to_files(job: Job, template: Template, course: Path,
+                   opts: GradeOptions) -> tuple[GradeResult, dict[str, bytes]]:
+    """Grade ``job`` into ``opts.out`` (a scratch of the caller's, e.g. a Dask worker's) and return
+    its result and the files the instructor's ``--out`` needs (submitted and autograded notebooks,
+    feedback and withheld pages: path relative to ``opts.out`` -> bytes). They and the scratch
+    course are removed from ``opts.out`` afterwards."""
+    result = grade_one(job, template, course, opts)
+    files: dict[str, bytes] = {}
+    for folder in output_folders(job, opts.out):
+        for p in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if p.is_file():
+                files[str(p.relative_to(opts.out))] = p.read_bytes()
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(opts.out / ".grading" / "scratch" / job.assignment / job.student, ignore_errors=True)
+    return result, files
+
+
 def _forget_unknown_cells(job: Job, template: Template, result: GradeResult) -> None:
     """Cells with grade ids the course does not define run as ordinary code (noted, flagged)."""
     for name, data in list(job.notebooks.items()):
@@ -220,6 +244,9 @@ def _record(child: dict[str, Any], template: Template, scratch: Path, opts: Grad
     result.reasons += _reasons_from_errors(child.get("errors", {}), cell_timeout)
     result.reasons += _grader_errors(scratch / VERDICTS)
     result.cells = _scored_cells(child, template)
+    seconds = _check_seconds(scratch / VERDICTS)
+    for c in result.cells:           # the checker's time per graded cell (the class report sums it)
+        c["seconds"] = seconds.get(c["name"])
     result.score = round(sum(c["auto_score"] or 0.0 for c in result.cells), 4)
     manual = [c["name"] for c in result.cells if c["needs_manual_grade"]]
     if manual:
@@ -235,6 +262,18 @@ def _grader_errors(path: Path) -> list[str]:
                 v = json.loads(line)
                 if v.get("internal"):
                     out.append(f"grader error in {v.get('grade_id')}: {v.get('evalue')}"[:300])
+    return out
+
+
+def _check_seconds(path: Path) -> dict[str, float]:
+    """grade id -> seconds the checker spent on its hidden block (the verdict file of the last attempt)."""
+    out: dict[str, float] = {}
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            with contextlib.suppress(ValueError, TypeError):
+                v = json.loads(line)
+                if v.get("grade_id") is not None and v.get("seconds") is not None:
+                    out[str(v["grade_id"])] = out.get(str(v["grade_id"]), 0.0) + float(v["seconds"])
     return out
 
 
