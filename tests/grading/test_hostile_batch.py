@@ -208,6 +208,6 @@ def test_nothing_outside_the_sandbox_changed_or_leaked(batch):
     assert "pwned" not in grades and "honest-a" in grades
     for page in (out / "feedback").glob("*/phase1/*.html"):
         text = page.read_text()
-        assert "pwned" not in text
+        assert text.strip() != "pwned" and text.startswith("<!DOCTYPE"), page   # not overwritten
         assert "check_query_ru" not in text and "BEGIN HIDDEN" not in text, page
     assert _leftovers() == []
