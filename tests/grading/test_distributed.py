@@ -113,7 +113,9 @@ def batch(mini_course, tmp_path_factory):
 
 
 def _opts(course: Path, out: Path, scheduler: str | None = None) -> GradeOptions:
-    return GradeOptions(course=course, out=out, workers=2, cell_timeout=10, notebook_timeout=120,
+    # generous limits: nothing here loops, and a loaded CI machine must not turn a slow cell into a
+    # timeout in one run and not the other
+    return GradeOptions(course=course, out=out, workers=2, cell_timeout=60, notebook_timeout=240,
                         progress=False, scheduler=scheduler)
 
 
@@ -133,8 +135,8 @@ def _grading_now(home: Path) -> set[str]:
 
 
 def _when_busy(home: Path, then, timeout: float = 240) -> tuple[threading.Thread, set[str]]:
-    """Call ``then()`` (from a thread, while the run goes on) once the worker in ``home`` has
-    started a second submission and is in the middle of it; returns the thread and what it saw."""
+    """Call ``then()`` (from a thread, while the run goes on) once the worker in ``home`` is in the
+    middle of a submission; returns the thread and what it saw."""
     seen: set[str] = set()
 
     def watch() -> None:
@@ -143,7 +145,7 @@ def _when_busy(home: Path, then, timeout: float = 240) -> tuple[threading.Thread
             with contextlib.suppress(OSError):
                 now = _grading_now(home)
                 seen.update(now)
-                if now and len(seen) >= 2:
+                if now:
                     then()
                     return
             time.sleep(0.05)
@@ -185,7 +187,7 @@ def test_a_cluster_grades_like_the_local_pool_through_a_killed_worker(mini_cours
             cluster.kill("w-b")
             killed.set()
 
-        _, seen = _when_busy(b, kill_b)              # a worker dies in the middle of its second submission
+        _, seen = _when_busy(b, kill_b)              # a worker dies in the middle of a submission
         remote = grade_class("mini", batch, _opts(mini_course, out, cluster.address))
     finally:
         cluster.stop()
