@@ -33,6 +33,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 #: What the browser test opens once the cost phase has been released.
 PHASE5 = Path("release") / "phase5" / "phase5.ipynb"
+#: The document-index lab, run as a second notebook when it has been released.
+PHASE2 = Path("release") / "phase2" / "phase2.ipynb"
 EXAMPLE = Path("examples") / "welcome.ipynb"
 COPIED = ("source", "release", "examples", "nbgrader_config.py")
 #: Never linked into the copy: state a run creates, and what would let it write into the checkout.
@@ -102,11 +104,26 @@ class CourseCopy:
     #: "phase5" (the released cost phase) or "example" (examples/welcome.ipynb until it exists).
     kind: str
     solved_cells: int = 0
+    #: release/phase2's notebook (solved and tagged like the main one), relative to the student-mode
+    #: root; None when phase 2 is not released (or release/ is left empty for the example).
+    phase2: str | None = None
+    phase2_solved_cells: int = 0
+
+
+def prepare_lab_notebook(course: Path, release_nb: Path) -> int:
+    """Fill a release notebook of the copy with its source's solutions (when the source exists) and
+    tag every code cell `raises-exception`; returns the number of solution cells filled."""
+    release = course / release_nb
+    source = course / "source" / release_nb.relative_to("release")
+    solved = solve_from_source(release, source) if source.is_file() else 0
+    tag_raises_exception(release)
+    return solved
 
 
 def make_course_copy(dest: Path) -> CourseCopy:
     """Copy the course; when release/phase5 is missing, leave release/ empty so student mode opens
-    examples/ (the launcher's documented fallback) and the test targets the example notebook."""
+    examples/ (the launcher's documented fallback) and the test targets the example notebook.
+    Otherwise phase 5 and, when released, phase 2 (the document-index lab) are solved and tagged."""
     dest.mkdir(parents=True, exist_ok=True)
     phase5 = (REPO / PHASE5).is_file()
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
@@ -124,12 +141,11 @@ def make_course_copy(dest: Path) -> CourseCopy:
         else:
             target.symlink_to(entry)
     if phase5:
-        nb = dest / PHASE5
-        solved = 0
-        if (dest / "source" / "phase5" / "phase5.ipynb").is_file():
-            solved = solve_from_source(nb, dest / "source" / "phase5" / "phase5.ipynb")
-        tag_raises_exception(nb)
-        return CourseCopy(dest, "phase5/phase5.ipynb", "phase5", solved)
+        copy = CourseCopy(dest, "phase5/phase5.ipynb", "phase5", prepare_lab_notebook(dest, PHASE5))
+        if (dest / PHASE2).is_file():
+            copy.phase2 = "phase2/phase2.ipynb"
+            copy.phase2_solved_cells = prepare_lab_notebook(dest, PHASE2)
+        return copy
     tag_raises_exception(dest / EXAMPLE)
     return CourseCopy(dest, EXAMPLE.name, "example")
 
